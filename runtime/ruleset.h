@@ -1,0 +1,170 @@
+/* ruleset.h — the compiled rule set: the contract between failsigc's code
+ * generator (which emits these tables as C data plus one re2c matcher per
+ * atom) and the runtime (which scans logs and evaluates rules over them).
+ *
+ * An ATOM is one distinct pattern of the rule set (DESIGN.md 2.1). The
+ * scanner reports, for each line, every atom that occurs in it; rule logic
+ * (any-of, then/within, all-of, unless, sections, job filters) is evaluated
+ * over those reports by eval.c. Everything here is read-only static data. */
+#ifndef FSIG_RULESET_H
+#define FSIG_RULESET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Every line handed to a matcher ends in '\n' and is followed by at least
+ * FSIG_PAD readable bytes, so the generated DFAs need no bounds checks. */
+enum { FSIG_PAD = 64 };
+
+/* A generated matcher: 1 if the atom occurs in the line starting at `line`
+ * (which ends at the first '\n'), else 0. */
+typedef int (*fsig_match_fn)(const unsigned char *line);
+
+enum fsig_atom_flags {
+	FSIG_ATOM_RAW = 1,   /* matched against raw bytes, not the displayed text */
+	FSIG_ATOM_LAZY = 2,  /* never reported by the scanner: eval calls match itself
+	                        when it needs to know (then-second, unless same line) */
+	FSIG_ATOM_ICASE = 4, /* case-insensitive (informational) */
+};
+
+struct fsig_atom {
+	const char *source;      /* the pattern as written: "\"No space\"" or "/a.*b/i" */
+	fsig_match_fn match;
+	unsigned flags;          /* enum fsig_atom_flags */
+};
+
+/* Prefilter: a bit table of hashed 4-byte grams; a set bit may mean a
+ * candidate. Candidate grams are confirmed in buckets, each entry naming the
+ * atom that owns the gram; only those atoms' matchers run on the line. */
+struct fsig_gram {
+	uint32_t gram;           /* 4 bytes as loaded little-endian from the line */
+	uint32_t atom;           /* index into atoms */
+};
+
+struct fsig_prefilter {
+	unsigned bits_log2;              /* the bit table has 1 << bits_log2 bits */
+	const uint64_t *bits;
+	unsigned buckets_log2;           /* 1 << buckets_log2 buckets, <= bits_log2 */
+	const uint32_t *bucket_start;    /* (1 << buckets_log2) + 1 offsets into grams */
+	const struct fsig_gram *grams;
+	const uint32_t *always;          /* non-lazy atoms without a usable gram: */
+	uint32_t nalways;                /* their matchers run on every line */
+};
+
+/* The gram hash shared by the generator and the scanner. */
+static inline uint32_t fsig_gram_hash(uint32_t gram)
+{
+	return gram * 0x9E3779B1u;
+}
+static inline uint32_t fsig_gram_bit(uint32_t hash, unsigned bits_log2)
+{
+	return hash >> (32 - bits_log2);
+}
+static inline uint32_t fsig_gram_bucket(uint32_t hash, unsigned buckets_log2)
+{
+	return hash >> (32 - buckets_log2);
+}
+
+enum fsig_action {
+	FSIG_ACT_RETRY,
+	FSIG_ACT_RECORD,
+	FSIG_ACT_OBSERVE,
+};
+
+enum fsig_trigger_kind {
+	FSIG_TRIG_MATCH,   /* atoms[0] occurs on a line */
+	FSIG_TRIG_THEN,    /* atoms[0] on line L, atoms[1] on a line in (L, L+within] */
+	FSIG_TRIG_ALL,     /* every atom occurs; within > 0: all inside a window of `within` lines */
+};
+
+struct fsig_trigger {
+	enum fsig_trigger_kind kind;
+	const uint32_t *atoms;   /* MATCH: 1, THEN: 2, ALL: natoms */
+	uint32_t natoms;
+	uint32_t within;         /* THEN: > 0; ALL: 0 = whole log */
+	uint32_t line;           /* line of the clause in the .rules file */
+};
+
+enum fsig_unless_scope {
+	FSIG_UNLESS_SAME_LINE,
+	FSIG_UNLESS_WITHIN,      /* atom within `within` lines before or after the hit */
+	FSIG_UNLESS_LOG,         /* atom anywhere in the log */
+};
+
+struct fsig_unless {
+	uint32_t atom;
+	enum fsig_unless_scope scope;
+	uint32_t within;
+	uint32_t line;           /* line of the clause in the .rules file */
+};
+
+enum fsig_field {
+	FSIG_FIELD_JOB,
+	FSIG_FIELD_STAGE,
+	FSIG_FIELD_PROJECT,
+	FSIG_FIELD_RUNNER,
+	FSIG_FIELD_TAG,
+	FSIG_FIELD_FAILURE_REASON,
+	FSIG_FIELD_STATUS,
+	FSIG_FIELD__COUNT
+};
+
+struct fsig_filter {
+	enum fsig_field field;
+	bool negate;             /* `job not "x-*"` */
+	const char *const *values; /* globs (job, stage, project, runner, tag) or names */
+	uint32_t nvalues;
+	uint32_t line;
+};
+
+struct fsig_kv {
+	enum fsig_field field;
+	const char *value;
+};
+
+struct fsig_example {
+	bool must_match;         /* `example` vs `example not` */
+	const char *name;        /* "line 12" or the example file's path */
+	const char *text;        /* the example log (file contents embedded) */
+	size_t len;
+	const struct fsig_kv *job; /* `where` job data; njob == 0: filters assumed to hold */
+	uint32_t njob;
+	uint32_t line;
+};
+
+struct fsig_rule {
+	const char *id;
+	const char *title;
+	const char *category;    /* may be NULL */
+	const char *owner;       /* may be NULL */
+	const char *disabled;    /* the reason, or NULL when enabled */
+	const char *const *tickets;
+	uint32_t ntickets;
+	enum fsig_action action;
+	uint32_t retry_max;      /* retries per job lineage for this rule */
+	uint32_t retry_after;    /* seconds to wait before retrying; 0 = at once */
+	const char *file;        /* the .rules file and line of `rule` */
+	uint32_t line;
+	const struct fsig_trigger *triggers; uint32_t ntriggers;  /* any of them fires */
+	const struct fsig_unless *unless;    uint32_t nunless;
+	const struct fsig_filter *filters;   uint32_t nfilters;   /* all must hold */
+	const char *const *sections;         uint32_t nsections;  /* globs; any open section */
+	const struct fsig_example *examples; uint32_t nexamples;
+};
+
+struct fsig_ruleset {
+	const char *hash;        /* 16 hex digits: identifies the rule set's semantics */
+	const struct fsig_atom *atoms; uint32_t natoms;
+	const struct fsig_rule *rules; uint32_t nrules;
+	struct fsig_prefilter prefilter;
+};
+
+/* Defined by the generated code; the failsig binary scans with it. */
+extern const struct fsig_ruleset failsig_ruleset;
+
+/* Names of fields and actions as spelled in the language ("failure_reason"). */
+const char *fsig_field_name(enum fsig_field f);
+const char *fsig_action_name(enum fsig_action a);
+
+#endif
