@@ -12,6 +12,9 @@ RE2C     ?= re2c
 BISON    ?= bison
 OPT      ?= -O2
 SAN      ?=
+V        ?=
+Q        = $(if $(V),,@)
+say      = $(if $(V),,@printf '  %-8s %s\n' $(1) $(2);)
 
 WARN     = -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wwrite-strings -Wundef -Wno-unused-parameter
@@ -22,7 +25,7 @@ endif
 CPPFLAGS = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iruntime -Icompiler -I$(BUILD)/grammar
 CFLAGS   = $(WARN) $(OPT) -g $(SANFLAGS)
 DEPFLAGS = -MMD -MP
-LDLIBS   =
+LDLIBS   = -ljansson
 
 # Generated code gets a narrower warning set, per file (STYLE 9.2 rule 17):
 # bison/re2c output trips -Wmissing-prototypes and unused-label warnings.
@@ -52,38 +55,48 @@ all: $(BUILD)/failsigc $(BUILD)/libfailsig.a $(BUILD)/failsig
 
 $(BUILD)/grammar/lexer.c: grammar/lexer.re $(BUILD)/grammar/parser.h
 	@mkdir -p $(@D)
-	$(RE2C) -W --no-generation-date --no-version -o $@ $<
+	$(call say,RE2C,$@)
+	$(Q)$(RE2C) -W --no-generation-date --no-version -o $@ $<
 
 $(BUILD)/grammar/parser.c $(BUILD)/grammar/parser.h: grammar/parser.y
 	@mkdir -p $(@D)
-	$(BISON) -Wall -Werror --defines=$(BUILD)/grammar/parser.h -o $(BUILD)/grammar/parser.c $<
+	$(call say,BISON,$@)
+	$(Q)$(BISON) -Wall -Werror --defines=$(BUILD)/grammar/parser.h -o $(BUILD)/grammar/parser.c $<
 
 $(BUILD)/grammar/%.o: $(BUILD)/grammar/%.c
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(GENWARN) $(DEPFLAGS) -c -o $@ $<
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(GENWARN) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/compiler/%.o: compiler/%.c $(BUILD)/grammar/parser.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(FSIG_DEFS) $(DEPFLAGS) -c -o $@ $<
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(FSIG_DEFS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/runtime/%.o: runtime/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 $(BUILD)/libfailsig.a: $(RUNTIME_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/libfailsigc.a: $(COMPILER_OBJ)
-	rm -f $@ && ar rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/failsigc: $(BUILD)/compiler/main.o $(BUILD)/libfailsigc.a $(BUILD)/libfailsig.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/failsig: $(BUILD)/failsigc $(BUILD)/libfailsig.a $(RULES)
-	$(BUILD)/failsigc build rules/ghc -o $@
+	$(call say,FAILSIGC,$@)
+	$(Q)$(BUILD)/failsigc build rules/ghc -o $@
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libfailsigc.a $(BUILD)/libfailsig.a
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(BUILD)/libfailsigc.a $(BUILD)/libfailsig.a $(LDLIBS)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(BUILD)/libfailsigc.a $(BUILD)/libfailsig.a $(LDLIBS)
 
 units: $(UNIT_BIN)
 

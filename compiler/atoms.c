@@ -1,0 +1,261 @@
+/* atoms.c — dedupe patterns into atoms and build the gram prefilter.
+ *
+ * The prefilter is what makes the scanner fast (SCANNING-NOTES.md 5.2): for
+ * each atom found through it, one rare 4-byte gram of each required literal
+ * factor is hashed into a bit table; a set bit at some position of a line
+ * sends the scanner to a bucket listing the exact grams and the atoms owning
+ * them, and only those atoms' matchers run. Every match of an atom contains
+ * one of its factors, hence one of its grams: no false negatives. */
+#include "atoms.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "ast.h"
+#include "regex.h"
+
+enum {
+	GRAM = 4,
+	MIN_BITS_LOG2 = 15,          /* 4 KiB bit table */
+	MAX_BITS_LOG2 = 21,          /* 256 KiB: past that the table leaves L2 */
+	BITS_PER_GRAM = 256,         /* keep the table ~1/256 full: few false candidates */
+};
+
+/* How common a byte is in CI logs, 1 (rare) to 10 (everywhere): a heuristic
+ * from reading GHC and GitLab runner logs. The rarest gram of a factor is the
+ * one with the smallest sum of weights. */
+static int byte_weight(unsigned char b)
+{
+	if(b == ' ')
+		return 10;
+	if(strchr("etaoinsr", b))
+		return 9;
+	if(b >= 'a' && b <= 'z')
+		return 7;
+	if(b >= '0' && b <= '9')
+		return 8;
+	if(strchr("./-_:=", b))
+		return 7;
+	if(b >= 'A' && b <= 'Z')
+		return 4;
+	if(b >= 0x21 && b < 0x7f)
+		return 3;
+	return 2;
+}
+
+static bool same_pattern(const struct pattern *a, const struct pattern *b)
+{
+	return a->is_regex == b->is_regex && a->raw == b->raw && a->flags == b->flags &&
+	       a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+}
+
+static const char *spelling(struct arena *a, const struct pattern *pat)
+{
+	const struct srcfile *f = pat->loc.file;
+	return arena_printf(a, "%s%.*s", pat->raw ? "raw " : "", (int)(pat->loc.end - pat->loc.begin),
+	                    f->text + pat->loc.begin);
+}
+
+struct builder {
+	struct compilation *c;
+	struct atomset *set;
+	size_t cap_atoms;
+	bool *nonlazy;               /* per atom: some use needs the scanner to report it */
+	size_t cap_nonlazy;
+	struct fsig_gram *grams;     /* unsorted, may hold duplicates */
+	size_t ngrams, cap_grams;
+};
+
+static int intern(struct builder *b, struct pattern *pat)
+{
+	struct atomset *s = b->set;
+	for(size_t i = 0; i < s->n; i++) {
+		if(same_pattern(s->v[i].pat, pat)) {
+			pat->atom = (int)i;
+			b->nonlazy[i] = b->nonlazy[i] || !pat->lazy_use;
+			return (int)i;
+		}
+	}
+	struct arena *a = b->c->arena;
+	s->v = arena_grow(a, s->v, sizeof *s->v, &b->cap_atoms, s->n + 1);
+	b->nonlazy = arena_grow(a, b->nonlazy, sizeof *b->nonlazy, &b->cap_nonlazy, s->n + 1);
+	struct atom *at = &s->v[s->n];
+	at->pat = pat;
+	at->source = spelling(a, pat);
+	at->rx = pat->rx;
+	at->flags = (pat->raw ? FSIG_ATOM_RAW : 0) | (pat->flags & RX_ICASE ? FSIG_ATOM_ICASE : 0);
+	b->nonlazy[s->n] = !pat->lazy_use;
+	pat->atom = (int)s->n;
+	return (int)s->n++;
+}
+
+static void add_gram(struct builder *b, uint32_t gram, uint32_t atom)
+{
+	b->grams = arena_grow(b->c->arena, b->grams, sizeof *b->grams, &b->cap_grams, b->ngrams + 1);
+	b->grams[b->ngrams].gram = gram;
+	b->grams[b->ngrams].atom = atom;
+	b->ngrams++;
+}
+
+static uint32_t load_gram(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Enter the rarest gram of factor f for atom; a case-insensitive gram is
+ * entered in every case variant of its letters (at most 16). */
+static void add_factor(struct builder *b, const struct rx_factor *f, uint32_t atom)
+{
+	size_t best = 0;
+	int best_score = 1 << 30;
+	for(size_t i = 0; i + GRAM <= f->len; i++) {
+		int score = 0;
+		for(size_t k = 0; k < GRAM; k++)
+			score += byte_weight(f->bytes[i + k]);
+		if(score < best_score) {
+			best_score = score;
+			best = i;
+		}
+	}
+	unsigned char g[GRAM];
+	memcpy(g, f->bytes + best, GRAM);
+	if(!f->icase) {
+		add_gram(b, load_gram(g), atom);
+		return;
+	}
+	for(unsigned mask = 0; mask < 1u << GRAM; mask++) {
+		unsigned char v[GRAM];
+		bool valid = true;
+		for(size_t k = 0; k < GRAM; k++) {
+			bool letter = (g[k] >= 'a' && g[k] <= 'z');
+			if(mask & (1u << k)) {
+				if(!letter) {
+					valid = false;  /* this variant equals one without the bit */
+					break;
+				}
+				v[k] = (unsigned char)(g[k] - 'a' + 'A');
+			} else {
+				v[k] = g[k];
+			}
+		}
+		if(valid)
+			add_gram(b, load_gram(v), atom);
+	}
+}
+
+static int cmp_gram(const void *x, const void *y, void *arg)
+{
+	const struct fsig_gram *a = x, *b = y;
+	unsigned log2 = *(const unsigned *)arg;
+	uint32_t ba = fsig_gram_bucket(fsig_gram_hash(a->gram), log2);
+	uint32_t bb = fsig_gram_bucket(fsig_gram_hash(b->gram), log2);
+	if(ba != bb)
+		return ba < bb ? -1 : 1;
+	if(a->gram != b->gram)
+		return a->gram < b->gram ? -1 : 1;
+	if(a->atom != b->atom)
+		return a->atom < b->atom ? -1 : 1;
+	return 0;
+}
+
+/* qsort_r is a GNU extension; an insertion-free merge sort keeps this
+ * portable and deterministic. */
+static void sort_grams(struct fsig_gram *v, size_t n, unsigned log2, struct fsig_gram *tmp)
+{
+	if(n < 2)
+		return;
+	size_t h = n / 2;
+	sort_grams(v, h, log2, tmp);
+	sort_grams(v + h, n - h, log2, tmp);
+	size_t i = 0, j = h, k = 0;
+	while(i < h && j < n) {
+		if(cmp_gram(&v[j], &v[i], &log2) < 0)
+			tmp[k++] = v[j++];
+		else
+			tmp[k++] = v[i++];
+	}
+	while(i < h)
+		tmp[k++] = v[i++];
+	while(j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof *v);
+}
+
+static void build_prefilter(struct builder *b)
+{
+	struct atomset *s = b->set;
+	struct arena *a = b->c->arena;
+	unsigned bits = MIN_BITS_LOG2;
+	while(bits < MAX_BITS_LOG2 && ((size_t)1 << bits) < b->ngrams * BITS_PER_GRAM)
+		bits++;
+	unsigned buckets = 4;
+	while(buckets < bits && ((size_t)1 << buckets) < b->ngrams * 2)
+		buckets++;
+	s->bits_log2 = bits;
+	s->buckets_log2 = buckets;
+	s->bits = arena_alloc(a, ((size_t)1 << bits) / 8);
+	s->bucket_start = arena_alloc(a, (((size_t)1 << buckets) + 1) * sizeof *s->bucket_start);
+
+	struct fsig_gram *tmp = arena_alloc(a, (b->ngrams + 1) * sizeof *tmp);
+	sort_grams(b->grams, b->ngrams, buckets, tmp);
+	s->grams = arena_alloc(a, (b->ngrams + 1) * sizeof *s->grams);
+	s->ngrams = 0;
+	for(size_t i = 0; i < b->ngrams; i++) {
+		if(i > 0 && b->grams[i].gram == b->grams[i - 1].gram &&
+		   b->grams[i].atom == b->grams[i - 1].atom)
+			continue;
+		s->grams[s->ngrams++] = b->grams[i];
+	}
+	for(size_t i = 0; i < s->ngrams; i++) {
+		uint32_t h = fsig_gram_hash(s->grams[i].gram);
+		uint32_t bit = fsig_gram_bit(h, bits);
+		s->bits[bit / 64] |= (uint64_t)1 << (bit % 64);
+		s->v[s->grams[i].atom].ngrams++;
+	}
+	/* bucket_start[k] = first gram of bucket k; grams are sorted by bucket. */
+	size_t g = 0;
+	for(size_t k = 0; k <= ((size_t)1 << buckets); k++) {
+		while(g < s->ngrams &&
+		      fsig_gram_bucket(fsig_gram_hash(s->grams[g].gram), buckets) < k)
+			g++;
+		s->bucket_start[k] = (uint32_t)g;
+	}
+}
+
+void atoms_build(struct compilation *c, struct atomset *out)
+{
+	memset(out, 0, sizeof *out);
+	struct builder b;
+	memset(&b, 0, sizeof b);
+	b.c = c;
+	b.set = out;
+	for(size_t i = 0; i < c->nrules; i++) {
+		struct rule *r = c->rules[i];
+		for(size_t t = 0; t < r->ntriggers; t++) {
+			for(size_t k = 0; k < r->triggers[t].npats; k++)
+				intern(&b, r->triggers[t].pats[k]);
+		}
+		for(size_t u = 0; u < r->nunless; u++)
+			intern(&b, r->unless[u].pat);
+	}
+
+	size_t cap_always = 0;
+	for(size_t i = 0; i < out->n; i++) {
+		struct atom *at = &out->v[i];
+		if(!b.nonlazy[i]) {
+			at->flags |= FSIG_ATOM_LAZY;
+			continue;
+		}
+		struct rx_factors f;
+		if(at->rx && rx_required_factors(c->arena, at->rx, GRAM, &f)) {
+			for(size_t k = 0; k < f.n; k++)
+				add_factor(&b, &f.v[k], (uint32_t)i);
+		} else {
+			out->always = arena_grow(c->arena, out->always, sizeof *out->always, &cap_always,
+			                         out->nalways + 1);
+			out->always[out->nalways++] = (uint32_t)i;
+		}
+	}
+	build_prefilter(&b);
+}

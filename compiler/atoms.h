@@ -1,0 +1,48 @@
+/* atoms.h — the atoms of a rule set and the prefilter that finds them.
+ *
+ * An atom is one distinct pattern (DESIGN.md 2.1). atoms_build dedupes the
+ * patterns of every rule into atoms, decides how each is found — through the
+ * gram prefilter (the atom's rarest required 4-byte gram), on every line (no
+ * usable gram), or lazily on demand (then-second, unless same line) — and
+ * builds the prefilter tables that gen.c emits as C data. */
+#ifndef FSIG_ATOMS_H
+#define FSIG_ATOMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ruleset.h"
+
+struct compilation;
+struct pattern;
+struct rx;
+
+struct atom {
+	const struct pattern *pat;   /* the first pattern with this spelling */
+	const char *source;          /* spelling for humans: "\"No space\"", "raw /x/i" */
+	const struct rx *rx;
+	unsigned flags;              /* FSIG_ATOM_* */
+	uint32_t ngrams;             /* grams entered in the prefilter for it */
+};
+
+struct atomset {
+	struct atom *v;              /* arena-owned */
+	size_t n;
+	/* the prefilter, in the shape of struct fsig_prefilter */
+	unsigned bits_log2;
+	uint64_t *bits;              /* (1 << bits_log2) / 64 words */
+	unsigned buckets_log2;
+	uint32_t *bucket_start;      /* (1 << buckets_log2) + 1 */
+	struct fsig_gram *grams;     /* sorted by bucket, then gram, then atom */
+	size_t ngrams;
+	uint32_t *always;            /* atoms checked on every line */
+	size_t nalways;
+};
+
+/* Collect the atoms of every rule of c (patterns must have been parsed by
+ * check_ruleset) and build the prefilter. Sets pattern->atom. Deterministic:
+ * atoms are numbered in order of first appearance. */
+void atoms_build(struct compilation *c, struct atomset *out);
+
+#endif

@@ -1,0 +1,32 @@
+/* cli.h — the failsig subcommands, one file each (cli_*.c), dispatched by main.c.
+ *
+ * Each takes the arguments after its name (argv[0] is the subcommand) and
+ * returns the process exit status. */
+#ifndef FSIG_CLI_H
+#define FSIG_CLI_H
+
+#include <stdio.h>
+
+#include "ruleset.h"
+
+/* Exit statuses of scanning commands follow grep (STYLE 9.2 rule 19). */
+enum { EXIT_MATCH = 0, EXIT_NO_MATCH = 1, EXIT_ERROR = 2 };
+
+int cli_scan(const struct fsig_ruleset *rs, int argc, char **argv);
+int cli_explain(const struct fsig_ruleset *rs, int argc, char **argv);
+int cli_test(const struct fsig_ruleset *rs, int argc, char **argv);
+int cli_rules(const struct fsig_ruleset *rs, int argc, char **argv);
+
+/* Print "failsig CMD: message" and a hint to stderr; returns EXIT_ERROR. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* If argv[*i] is option `name` ("--job FILE" or "--job=FILE"), return its
+ * value (advancing *i past it) and set *ok; a missing value prints an error
+ * and clears *ok. Returns NULL when argv[*i] is another argument. */
+const char *cli_opt(const char *cmd, char **argv, int argc, int *i, const char *name, int *ok);
+
+/* Open a log named on the command line ("-" is stdin). Returns an fd or -1
+ * after printing why. */
+int cli_open_log(const char *cmd, const char *path);
+
+#endif

@@ -1,0 +1,104 @@
+/* main.c — failsig, the generated matcher binary: dispatch to subcommands.
+ *
+ * The rule set is compiled in (failsig_ruleset, from the generated scanner);
+ * `failsig rules` shows which. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+	"usage: failsig COMMAND [options] [ARGS]\n"
+	"\n"
+	"Finds spurious CI failures in GitLab job logs with a compiled rule set.\n"
+	"\n"
+	"commands:\n"
+	"  scan [--job JOB.json] [--format text|json] LOG...|-\n"
+	"        which rules fire on each log, with their hit lines\n"
+	"  explain [--job JOB.json] LOG|-\n"
+	"        every hit with context lines, and the hits `unless` suppressed\n"
+	"  test [--junit FILE] [RULE...]\n"
+	"        run the examples of every rule (or the named ones); TAP on stdout\n"
+	"  rules [--format text|json]\n"
+	"        the compiled rule set: id, action, title, ticket, rule-set hash\n"
+	"\n"
+	"Logs are read as a stream in constant memory, as GitLab displays them: ANSI\n"
+	"escapes removed, carriage returns applied, section markers tracked; '-' or no\n"
+	"LOG reads stdin. --job takes GitLab's job JSON (GET /projects/:id/jobs/:id or a\n"
+	"Job Hook body) so that job, runner, tag and failure_reason filters apply.\n"
+	"\n"
+	"exit status: scan/explain 0 if a rule fired, 1 if none, 2 on error;\n"
+	"             test 0 if every example passed, 1 if one failed, 2 on error\n"
+	"\n"
+	"Run `failsig COMMAND --help` for a command's options. Rules are written in the\n"
+	"language of docs/language.md and compiled with `failsigc build`.\n";
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "failsig %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'failsig %s --help'.\n", cmd);
+	return EXIT_ERROR;
+}
+
+const char *cli_opt(const char *cmd, char **argv, int argc, int *i, const char *name, int *ok)
+{
+	size_t n = strlen(name);
+	const char *a = argv[*i];
+	*ok = 1;
+	if(strncmp(a, name, n) != 0)
+		return NULL;
+	if(a[n] == '=')
+		return a + n + 1;
+	if(a[n] != '\0')
+		return NULL;
+	if(*i + 1 >= argc) {
+		cli_usage_error(cmd, "option %s needs a value", name);
+		*ok = 0;
+		return NULL;
+	}
+	*i += 1;
+	return argv[*i];
+}
+
+int cli_open_log(const char *cmd, const char *path)
+{
+	if(strcmp(path, "-") == 0)
+		return STDIN_FILENO;
+	int fd = open(path, O_RDONLY);
+	if(fd < 0)
+		fprintf(stderr, "failsig %s: cannot read '%s': %s\n", cmd, path, strerror(errno));
+	return fd;
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(const struct fsig_ruleset *rs, int argc, char **argv);
+} commands[] = {
+	{"scan", cli_scan},
+	{"explain", cli_explain},
+	{"test", cli_test},
+	{"rules", cli_rules},
+};
+
+int main(int argc, char **argv)
+{
+	if(argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	   strcmp(argv[1], "help") == 0) {
+		fputs(usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_ERROR : 0;
+	}
+	for(size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if(strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(&failsig_ruleset, argc - 1, argv + 1);
+	}
+	fprintf(stderr, "failsig: unknown command '%s'\nTry 'failsig --help'.\n", argv[1]);
+	return EXIT_ERROR;
+}

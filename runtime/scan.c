@@ -1,0 +1,227 @@
+/* scan.c — the scan loop: lines → displayed text → prefilter → matchers.
+ *
+ * The hot path of failsig. For each line of each chunk: a line with no ESC,
+ * no '\r' and no section marker is its own displayed text (the common case,
+ * no copy); other lines are rewritten by display_line into a side buffer.
+ * The gram prefilter (ruleset.h) slides over the line; a set bit sends us to
+ * a bucket of exact grams, whose atoms' generated matchers run at most once
+ * per line. Lines with hits — or all lines, when the consumer asks — go to
+ * the callback. Memory is fixed: the reader's buffer, one display buffer the
+ * size of the longest line, and per-atom stamps. */
+#include "scan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "display.h"
+#include "reader.h"
+#include "xalloc.h"
+
+enum {
+	GRAM = 4,
+	MAX_EVENTS = 16,             /* section markers reported per physical line */
+	MAX_SECTION_NAME = 255,
+};
+
+struct scanner {
+	const struct fsig_ruleset *rs;
+	uint32_t *stamp;             /* per atom: the line generation it was last tried on */
+	uint32_t gen;                /* current line generation (wraps: stamps reset) */
+	uint32_t *hits;              /* atoms found on the current line */
+	size_t nhits;
+	bool tried;                  /* a matcher ran on the current line */
+	bool has_raw;                /* some non-lazy atom matches raw bytes */
+	unsigned char *disp;         /* displayed text of a non-plain line + '\n' + padding */
+	size_t disp_cap;
+	char names[SCAN_MAX_SECTIONS][MAX_SECTION_NAME + 1];  /* open sections */
+	const char *sections[SCAN_MAX_SECTIONS];
+	size_t depth;                /* entries used in names/sections */
+	size_t overflow;             /* sections opened beyond SCAN_MAX_SECTIONS */
+};
+
+struct scanner *scanner_new(const struct fsig_ruleset *rs)
+{
+	struct scanner *s = xcalloc(1, sizeof *s);
+	s->rs = rs;
+	s->stamp = xcalloc(rs->natoms ? rs->natoms : 1, sizeof *s->stamp);
+	s->hits = xcalloc(rs->natoms ? rs->natoms : 1, sizeof *s->hits);
+	for(uint32_t a = 0; a < rs->natoms; a++) {
+		unsigned f = rs->atoms[a].flags;
+		if((f & FSIG_ATOM_RAW) && !(f & FSIG_ATOM_LAZY))
+			s->has_raw = true;
+	}
+	for(size_t i = 0; i < SCAN_MAX_SECTIONS; i++)
+		s->sections[i] = s->names[i];
+	return s;
+}
+
+void scanner_free(struct scanner *s)
+{
+	if(!s)
+		return;
+	free(s->stamp);
+	free(s->hits);
+	free(s->disp);
+	free(s);
+}
+
+/* Which text a pass reads: a plain line is both its raw and displayed text. */
+enum { TEXT_DISPLAYED = 1, TEXT_RAW = 2, TEXT_BOTH = 3 };
+
+/* Try atom a on line p (once per line): record a hit if the atom reads this
+ * kind of text and its matcher agrees. */
+static inline void try_atom(struct scanner *s, uint32_t a, const unsigned char *p, unsigned kinds)
+{
+	if(s->stamp[a] == s->gen)
+		return;
+	const struct fsig_atom *at = &s->rs->atoms[a];
+	if(!(kinds & (at->flags & FSIG_ATOM_RAW ? TEXT_RAW : TEXT_DISPLAYED)))
+		return;
+	s->stamp[a] = s->gen;
+	s->tried = true;
+	if(at->match(p))
+		s->hits[s->nhits++] = a;
+}
+
+/* Slide the gram prefilter over p[0..len) and run candidate matchers of the
+ * atoms that read this kind of text (TEXT_*). */
+static void prefilter(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds)
+{
+	const struct fsig_prefilter *pf = &s->rs->prefilter;
+	const uint64_t *bits = pf->bits;
+	const unsigned bshift = 32 - pf->bits_log2;
+	for(size_t i = 0; i + GRAM <= len; i++) {
+		uint32_t g;
+		memcpy(&g, p + i, sizeof g);
+		uint32_t h = fsig_gram_hash(g);
+		uint32_t b = h >> bshift;
+		if(!(bits[b >> 6] & ((uint64_t)1 << (b & 63))))
+			continue;
+		uint32_t k = fsig_gram_bucket(h, pf->buckets_log2);
+		for(uint32_t j = pf->bucket_start[k]; j < pf->bucket_start[k + 1]; j++) {
+			if(pf->grams[j].gram == g)
+				try_atom(s, pf->grams[j].atom, p, kinds);
+		}
+	}
+	for(uint32_t i = 0; i < pf->nalways; i++)
+		try_atom(s, pf->always[i], p, kinds);
+}
+
+static void section_event(struct scanner *s, const struct display_event *ev)
+{
+	size_t n = ev->len < MAX_SECTION_NAME ? ev->len : MAX_SECTION_NAME;
+	if(ev->kind == DISPLAY_SECTION_START) {
+		if(s->depth == SCAN_MAX_SECTIONS) {
+			s->overflow++;
+			return;
+		}
+		memcpy(s->names[s->depth], ev->name, n);
+		s->names[s->depth][n] = '\0';
+		s->depth++;
+		return;
+	}
+	if(s->overflow) {
+		s->overflow--;
+		return;
+	}
+	/* Close the innermost section of that name and everything opened
+	 * inside it; an end without a start is ignored. */
+	for(size_t d = s->depth; d-- > 0;) {
+		if(strlen(s->names[d]) == n && memcmp(s->names[d], ev->name, n) == 0) {
+			s->depth = d;
+			return;
+		}
+	}
+}
+
+static void sort_hits(uint32_t *v, size_t n)
+{
+	for(size_t i = 1; i < n; i++) {
+		uint32_t x = v[i];
+		size_t j = i;
+		while(j > 0 && v[j - 1] > x) {
+			v[j] = v[j - 1];
+			j--;
+		}
+		v[j] = x;
+	}
+}
+
+static void next_generation(struct scanner *s)
+{
+	if(++s->gen == 0) {
+		memset(s->stamp, 0, (s->rs->natoms ? s->rs->natoms : 1) * sizeof *s->stamp);
+		s->gen = 1;
+	}
+	s->nhits = 0;
+	s->tried = false;
+}
+
+/* Displayed text of a non-plain line into s->disp (grown to fit). */
+static size_t display(struct scanner *s, const unsigned char *raw, size_t len)
+{
+	if(len + 1 + FSIG_PAD > s->disp_cap) {
+		s->disp_cap = len + 1 + FSIG_PAD;
+		free(s->disp);
+		s->disp = xmalloc(s->disp_cap);
+	}
+	struct display_event ev[MAX_EVENTS];
+	size_t nev = 0;
+	size_t n = display_line(raw, len, s->disp, ev, MAX_EVENTS, &nev);
+	for(size_t i = 0; i < nev; i++)
+		section_event(s, &ev[i]);
+	s->disp[n] = '\n';
+	memset(s->disp + n + 1, 0, FSIG_PAD);
+	return n;
+}
+
+int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
+                const int *want_all_lines, struct scan_stats *stats)
+{
+	struct scan_stats st = {0, 0, 0};
+	uint64_t lineno = 0;
+	struct reader_chunk c;
+	int rc;
+	while((rc = reader_next(r, &c)) == 1) {
+		const unsigned char *p = c.begin;
+		bool first = true;
+		while(p < c.end) {
+			const unsigned char *nl = memchr(p, '\n', (size_t)(c.end - p));
+			size_t raw_len = (size_t)(nl - p);
+			if(!(first && c.continues))
+				lineno++;
+			first = false;
+
+			struct scan_line ln;
+			ln.lineno = lineno;
+			ln.raw = p;
+			ln.raw_len = raw_len;
+			next_generation(s);
+			if(display_is_plain(p, raw_len)) {
+				ln.text = p;
+				ln.len = raw_len;
+				prefilter(s, p, raw_len, TEXT_BOTH);
+			} else {
+				ln.len = display(s, p, raw_len);
+				ln.text = s->disp;
+				prefilter(s, ln.text, ln.len, TEXT_DISPLAYED);
+				if(s->has_raw)
+					prefilter(s, p, raw_len, TEXT_RAW);
+			}
+			if(s->tried)
+				st.candidate_lines++;
+			if(s->nhits || *want_all_lines) {
+				ln.sections = s->sections;
+				ln.nsections = s->depth;
+				sort_hits(s->hits, s->nhits);
+				fn(ctx, &ln, s->hits, s->nhits);
+			}
+			p = nl + 1;
+		}
+	}
+	st.lines = lineno;
+	st.bytes = reader_bytes(r);
+	if(stats)
+		*stats = st;
+	return rc < 0 ? -1 : 0;
+}

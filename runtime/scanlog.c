@@ -1,0 +1,34 @@
+/* scanlog.c — reader → scanner → eval for one log. */
+#include "scanlog.h"
+
+#include "reader.h"
+
+static int run(const struct fsig_ruleset *rs, struct reader *r, const struct fsig_job *job,
+               unsigned opts, int only_rule, struct eval **out, struct scan_stats *stats)
+{
+	struct eval *e = eval_new(rs, job, opts, only_rule);
+	struct scanner *s = scanner_new(rs);
+	int rc = scanner_run(s, r, eval_line, e, eval_want_all_lines(e), stats);
+	scanner_free(s);
+	reader_free(r);
+	if(rc < 0) {
+		eval_free(e);
+		*out = NULL;
+		return -1;
+	}
+	eval_finish(e);
+	*out = e;
+	return 0;
+}
+
+int scanlog_fd(const struct fsig_ruleset *rs, int fd, const struct fsig_job *job, unsigned opts,
+               int only_rule, struct eval **out, struct scan_stats *stats)
+{
+	return run(rs, reader_new_fd(fd, 0, 0), job, opts, only_rule, out, stats);
+}
+
+int scanlog_mem(const struct fsig_ruleset *rs, const void *p, size_t len, const struct fsig_job *job,
+                unsigned opts, int only_rule, struct eval **out, struct scan_stats *stats)
+{
+	return run(rs, reader_new_mem(p, len, 0, 0), job, opts, only_rule, out, stats);
+}
