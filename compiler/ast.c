@@ -151,7 +151,7 @@ void ast_include(struct parse *p, const char *path, struct loc loc)
 static int report(struct parse *p, enum diag_id id, struct loc loc, const char *msg)
 {
 	int idx = diag_report(p->c->diag, id, loc, p->rule ? p->rule->id : NULL, "%s", msg);
-	if(p->rule && id != DIAG_UNKNOWN_KEY)
+	if(p->rule)
 		p->rule->error_seen = true;
 	return idx;
 }
@@ -167,7 +167,6 @@ struct rule *ast_rule_begin(struct parse *p, const char *id, struct loc id_loc)
 	r->retry_max = DEFAULT_RETRY_MAX;
 	*APPEND(c->arena, c->rules, c->nrules, c->cap_rules) = r;
 	p->rule = r;
-	p->last_brace = id_loc;
 	return r;
 }
 

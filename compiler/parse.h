@@ -18,7 +18,6 @@ struct parse {
 	struct filter *filter;       /* the filter clause receiving values */
 	struct example *example;     /* the example clause receiving `where` pairs */
 	struct trigger *all;         /* the `match all` being filled */
-	struct loc last_brace;       /* the '{' of the current rule, for "to close" notes */
 	size_t all_cap;              /* capacities of the arrays being filled above */
 	size_t filter_cap;
 	size_t where_cap;

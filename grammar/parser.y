@@ -249,8 +249,8 @@ static void yyerror(YYLTYPE *loc, struct parse *p, const char *msg)
 		p->rule->error_seen = true;
 }
 
-/* "expected X, Y or Z, got W" (STYLE 9.2 rule 8), naming the rule's opening
- * brace when a '}' would have closed it. */
+/* "expected X, Y or Z, got W" (STYLE 9.2 rule 8); at the end of the file
+ * inside a rule, "expected '}' to close rule 'x'" with a note at the rule. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, struct parse *p)
 {
 	enum { MAX_EXPECTED = 6 };
@@ -258,32 +258,30 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, struct parse *p)
 	int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
 	yysymbol_kind_t got = yypcontext_token(ctx);
 	const YYLTYPE *loc = yypcontext_location(ctx);
+	if(p->rule && p->rule->error_seen)
+		return 0;  /* one syntax error per rule: the rest are usually its echoes */
+	if(got == YYSYMBOL_YYEOF && p->rule) {
+		int idx = diag_report(p->c->diag, DIAG_SYNTAX, *loc, p->rule->id,
+		                      "expected '}' to close rule '%s', got end of file", p->rule->id);
+		diag_note(p->c->diag, idx, p->rule->id_loc, "rule '%s' opened here", p->rule->id);
+		p->rule->error_seen = true;
+		return 0;
+	}
 	struct dynbuf msg;
 	dynbuf_init(&msg, 4096);
-	bool closes_rule = false;
 	if(n > 0 && n < MAX_EXPECTED) {
 		dynbuf_adds(&msg, "expected ");
 		for(int i = 0; i < n; i++) {
 			if(i > 0)
 				dynbuf_adds(&msg, i == n - 1 ? " or " : ", ");
 			dynbuf_adds(&msg, yysymbol_name(expected[i]));
-			if(expected[i] == YYSYMBOL_RBRACE)
-				closes_rule = true;
 		}
 		dynbuf_adds(&msg, ", got ");
 	} else {
 		dynbuf_adds(&msg, "unexpected ");
 	}
 	dynbuf_adds(&msg, yysymbol_name(got));
-	if(p->rule && p->rule->error_seen) {
-		/* One syntax error per rule: the rest are usually its echoes. */
-		dynbuf_free(&msg);
-		return 0;
-	}
-	int idx = diag_report(p->c->diag, DIAG_SYNTAX, *loc, p->rule ? p->rule->id : NULL,
-	                      "%s", msg.ptr);
-	if(closes_rule && p->rule && got == YYSYMBOL_YYEOF)
-		diag_note(p->c->diag, idx, p->last_brace, "to close rule '%s' opened here", p->rule->id);
+	diag_report(p->c->diag, DIAG_SYNTAX, *loc, p->rule ? p->rule->id : NULL, "%s", msg.ptr);
 	if(p->rule)
 		p->rule->error_seen = true;
 	dynbuf_free(&msg);
