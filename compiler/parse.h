@@ -35,6 +35,8 @@ int parse_file(struct compilation *c, const struct srcfile *f);
 
 /* Keyword lookup: the token of an identifier spelled s, or 0. */
 int lexer_keyword(const char *s, size_t len);
+/* The spelling of the keyword token at loc, as a name (arena copy). */
+struct strval lexer_keyword_text(struct parse *p, struct loc loc);
 /* A printable name of token tok for "expected X" messages ("'match'", "string"). */
 const char *lexer_token_name(int tok);
 

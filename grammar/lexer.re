@@ -43,6 +43,13 @@ int lexer_keyword(const char *s, size_t len)
 	return 0;
 }
 
+struct strval lexer_keyword_text(struct parse *p, struct loc loc)
+{
+	struct strval v = {arena_strndup(p->c->arena, p->file->text + loc.begin, loc.end - loc.begin),
+	                   loc.end - loc.begin, 0};
+	return v;
+}
+
 static struct loc mkloc(const struct parse *p, const char *b, const char *e)
 {
 	struct loc l = {p->file, (uint32_t)(b - p->file->text), (uint32_t)(e - p->file->text)};

@@ -75,7 +75,7 @@ static void yyerror(YYLTYPE *loc, struct parse *p, const char *msg);
 %token EXAMPLE "'example'" NOT "'not'" FILE_ "'file'" WHERE "'where'" RAW "'raw'"
 %token LBRACE "'{'" RBRACE "'}'" COMMA "','"
 
-%type <str> word
+%type <str> word name
 %type <pat> pattern
 %type <scope> unless_scope
 %type <field> field
@@ -100,8 +100,22 @@ rule
 	;
 
 rule_head
-	: IDENT                          { ast_rule_begin(p, $1.s, @1); }
-	| IDENT STRING                   { ast_rule_begin(p, $1.s, @1); ast_title(p, $2.s, @2); }
+	: name                           { ast_rule_begin(p, $1.s, @1); }
+	| name STRING                    { ast_rule_begin(p, $1.s, @1); ast_title(p, $2.s, @2); }
+	;
+
+/* Where only a name can stand (a rule id, a value), keywords are names too:
+ * `rule stage …`, `section log`. */
+name
+	: IDENT
+	| keyword                        { $$ = lexer_keyword_text(p, @1); }
+	;
+
+keyword
+	: RULE | INCLUDE | TITLE | TICKET | OWNER | CATEGORY | DISABLED | MATCH | THEN
+	| WITHIN | LINES | ALL | UNLESS | SAME | IN | LOG | SECTION | JOB | STAGE | PROJECT
+	| RUNNER | TAG | FAILURE_REASON | STATUS | ACTION | RETRY | MAX | AFTER | RECORD
+	| OBSERVE | EXAMPLE | FILE_ | WHERE | RAW
 	;
 
 clauses
@@ -185,7 +199,7 @@ values
 
 word
 	: STRING
-	| IDENT
+	| name
 	;
 
 action
