@@ -1,7 +1,21 @@
 /* scanlog.c — reader → scanner → eval for one log. */
 #include "scanlog.h"
 
+#include <stdlib.h>
+
 #include "reader.h"
+
+/* FAILSIG_BUFSIZE: the reader's read size in bytes, for tests that need
+ * lines to straddle buffer boundaries (0 or unset: the 1 MiB default). */
+static size_t bufsize(void)
+{
+	const char *s = getenv("FAILSIG_BUFSIZE");
+	if(!s || !*s)
+		return 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	return *end == '\0' && v >= 16 && v <= READER_MAX_LINE ? (size_t)v : 0;
+}
 
 static int run(const struct fsig_ruleset *rs, struct reader *r, const struct fsig_job *job,
                unsigned opts, int only_rule, struct eval **out, struct scan_stats *stats)
@@ -24,11 +38,11 @@ static int run(const struct fsig_ruleset *rs, struct reader *r, const struct fsi
 int scanlog_fd(const struct fsig_ruleset *rs, int fd, const struct fsig_job *job, unsigned opts,
                int only_rule, struct eval **out, struct scan_stats *stats)
 {
-	return run(rs, reader_new_fd(fd, 0, 0), job, opts, only_rule, out, stats);
+	return run(rs, reader_new_fd(fd, bufsize(), 0), job, opts, only_rule, out, stats);
 }
 
 int scanlog_mem(const struct fsig_ruleset *rs, const void *p, size_t len, const struct fsig_job *job,
                 unsigned opts, int only_rule, struct eval **out, struct scan_stats *stats)
 {
-	return run(rs, reader_new_mem(p, len, 0, 0), job, opts, only_rule, out, stats);
+	return run(rs, reader_new_mem(p, len, bufsize(), 0), job, opts, only_rule, out, stats);
 }
