@@ -20,6 +20,7 @@ enum {
 	MIN_BITS_LOG2 = 15,          /* 4 KiB bit table */
 	MAX_BITS_LOG2 = 21,          /* 256 KiB: past that the table leaves L2 */
 	BITS_PER_GRAM = 256,         /* keep the table ~1/256 full: few false candidates */
+	MAX_STEP = 8,                /* longest probe stride: 8 grams per literal */
 };
 
 /* How common a byte is in CI logs, 1 (rare) to 10 (everywhere): a heuristic
@@ -103,27 +104,14 @@ static uint32_t load_gram(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Enter the rarest gram of factor f for atom; a case-insensitive gram is
- * entered in every case variant of its letters (at most 16). */
-static void add_factor(struct builder *b, const struct rx_factor *f, uint32_t atom)
+static void add_gram_variants(struct builder *b, const unsigned char *g, bool icase,
+                              uint32_t atom)
 {
-	size_t best = 0;
-	int best_score = 1 << 30;
-	for(size_t i = 0; i + GRAM <= f->len; i++) {
-		int score = 0;
-		for(size_t k = 0; k < GRAM; k++)
-			score += byte_weight(f->bytes[i + k]);
-		if(score < best_score) {
-			best_score = score;
-			best = i;
-		}
-	}
-	unsigned char g[GRAM];
-	memcpy(g, f->bytes + best, GRAM);
-	if(!f->icase) {
+	if(!icase) {
 		add_gram(b, load_gram(g), atom);
 		return;
 	}
+	/* Every case variant of the gram's letters (at most 16). */
 	for(unsigned mask = 0; mask < 1u << GRAM; mask++) {
 		unsigned char v[GRAM];
 		bool valid = true;
@@ -142,6 +130,26 @@ static void add_factor(struct builder *b, const struct rx_factor *f, uint32_t at
 		if(valid)
 			add_gram(b, load_gram(v), atom);
 	}
+}
+
+/* Enter the `step` consecutive grams of the rarest window of step + 3 bytes
+ * of factor f for atom (see struct fsig_prefilter). */
+static void add_factor(struct builder *b, const struct rx_factor *f, unsigned step, uint32_t atom)
+{
+	size_t window = step + GRAM - 1;
+	size_t best = 0;
+	int best_score = 1 << 30;
+	for(size_t i = 0; i + window <= f->len; i++) {
+		int score = 0;
+		for(size_t k = 0; k < window; k++)
+			score += byte_weight(f->bytes[i + k]);
+		if(score < best_score) {
+			best_score = score;
+			best = i;
+		}
+	}
+	for(size_t k = 0; k < step; k++)
+		add_gram_variants(b, f->bytes + best + k, f->icase, atom);
 }
 
 static int cmp_gram(const void *x, const void *y, void *arg)
@@ -240,22 +248,32 @@ void atoms_build(struct compilation *c, struct atomset *out)
 			intern(&b, r->unless[u].pat);
 	}
 
+	/* The probe stride: as long as the shortest literal of any atom allows. */
 	size_t cap_always = 0;
+	struct rx_factors *factors = arena_alloc(c->arena, (out->n + 1) * sizeof *factors);
+	unsigned step = MAX_STEP;
 	for(size_t i = 0; i < out->n; i++) {
 		struct atom *at = &out->v[i];
 		if(!b.nonlazy[i]) {
 			at->flags |= FSIG_ATOM_LAZY;
 			continue;
 		}
-		struct rx_factors f;
-		if(at->rx && rx_required_factors(c->arena, at->rx, GRAM, &f)) {
-			for(size_t k = 0; k < f.n; k++)
-				add_factor(&b, &f.v[k], (uint32_t)i);
+		if(at->rx && rx_required_factors(c->arena, at->rx, GRAM, &factors[i])) {
+			for(size_t k = 0; k < factors[i].n; k++) {
+				if(factors[i].v[k].len - (GRAM - 1) < step)
+					step = (unsigned)(factors[i].v[k].len - (GRAM - 1));
+			}
 		} else {
+			factors[i].n = 0;
 			out->always = arena_grow(c->arena, out->always, sizeof *out->always, &cap_always,
 			                         out->nalways + 1);
 			out->always[out->nalways++] = (uint32_t)i;
 		}
+	}
+	out->step = step;
+	for(size_t i = 0; i < out->n; i++) {
+		for(size_t k = 0; k < factors[i].n; k++)
+			add_factor(&b, &factors[i].v[k], step, (uint32_t)i);
 	}
 	build_prefilter(&b);
 }

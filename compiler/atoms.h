@@ -30,6 +30,7 @@ struct atomset {
 	struct atom *v;              /* arena-owned */
 	size_t n;
 	/* the prefilter, in the shape of struct fsig_prefilter */
+	unsigned step;
 	unsigned bits_log2;
 	uint64_t *bits;              /* (1 << bits_log2) / 64 words */
 	unsigned buckets_log2;

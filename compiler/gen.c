@@ -371,12 +371,13 @@ bool gen_scanner(const struct compilation *c, const struct atomset *atoms, const
 	              "\t.atoms = atoms, .natoms = %zu,\n"
 	              "\t.rules = rules, .nrules = %zu,\n"
 	              "\t.prefilter = {\n"
+	              "\t\t.step = %u,\n"
 	              "\t\t.bits_log2 = %u, .bits = prefilter_bits,\n"
 	              "\t\t.buckets_log2 = %u, .bucket_start = prefilter_bucket_start,\n"
 	              "\t\t.grams = prefilter_grams,\n"
 	              "\t\t.always = prefilter_always, .nalways = %zu,\n"
 	              "\t},\n};\n",
-	              hash, atoms->n, c->nrules, atoms->bits_log2, atoms->buckets_log2,
+	              hash, atoms->n, c->nrules, atoms->step, atoms->bits_log2, atoms->buckets_log2,
 	              atoms->nalways);
 	return out->len < out->cap;
 }

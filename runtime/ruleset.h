@@ -36,13 +36,19 @@ struct fsig_atom {
 
 /* Prefilter: a bit table of hashed 4-byte grams; a set bit may mean a
  * candidate. Candidate grams are confirmed in buckets, each entry naming the
- * atom that owns the gram; only those atoms' matchers run on the line. */
+ * atom that owns the gram; only those atoms' matchers run on the line.
+ *
+ * Every atom enters `step` consecutive grams of one of its required literals
+ * (a window of step + 3 bytes), so any occurrence of that window covers
+ * `step` consecutive gram positions, one of which is a multiple of `step`:
+ * the scanner probes only those positions. */
 struct fsig_gram {
 	uint32_t gram;           /* 4 bytes as loaded little-endian from the line */
 	uint32_t atom;           /* index into atoms */
 };
 
 struct fsig_prefilter {
+	unsigned step;                   /* probe every step-th position of a line (>= 1) */
 	unsigned bits_log2;              /* the bit table has 1 << bits_log2 bits */
 	const uint64_t *bits;
 	unsigned buckets_log2;           /* 1 << buckets_log2 buckets, <= bits_log2 */

@@ -2,7 +2,8 @@
  *
  * The hot path of failsig. For each line of each chunk: a line with no ESC,
  * no '\r' and no section marker is its own displayed text (the common case,
- * no copy); other lines are rewritten by display_line into a side buffer.
+ * no copy; the same test as display_is_plain, amortised over the chunk);
+ * other lines are rewritten by display_line into a side buffer.
  * The gram prefilter (ruleset.h) slides over the line; a set bit sends us to
  * a bucket of exact grams, whose atoms' generated matchers run at most once
  * per line. Lines with hits — or all lines, when the consumer asks — go to
@@ -90,7 +91,8 @@ static void prefilter(struct scanner *s, const unsigned char *p, size_t len, uns
 	const struct fsig_prefilter *pf = &s->rs->prefilter;
 	const uint64_t *bits = pf->bits;
 	const unsigned bshift = 32 - pf->bits_log2;
-	for(size_t i = 0; i + GRAM <= len; i++) {
+	const size_t step = pf->step;
+	for(size_t i = 0; i + GRAM <= len; i += step) {
 		uint32_t g;
 		memcpy(&g, p + i, sizeof g);
 		uint32_t h = fsig_gram_hash(g);
@@ -185,19 +187,32 @@ int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
 	while((rc = reader_next(r, &c)) == 1) {
 		const unsigned char *p = c.begin;
 		bool first = true;
+		/* The next ESC and '\r' at or after p, found once per chunk and again
+		 * only when passed: cheaper than asking display_is_plain per line. */
+		const unsigned char *esc = p, *cr = p;
 		while(p < c.end) {
 			const unsigned char *nl = memchr(p, '\n', (size_t)(c.end - p));
 			size_t raw_len = (size_t)(nl - p);
 			if(!(first && c.continues))
 				lineno++;
 			first = false;
+			if(esc < p) {
+				esc = memchr(p, 0x1b, (size_t)(c.end - p));
+				esc = esc ? esc : c.end;
+			}
+			if(cr < p) {
+				cr = memchr(p, '\r', (size_t)(c.end - p));
+				cr = cr ? cr : c.end;
+			}
+			bool plain = esc > nl && cr > nl &&
+			             !(raw_len >= 8 && memcmp(p, "section_", 8) == 0);
 
 			struct scan_line ln;
 			ln.lineno = lineno;
 			ln.raw = p;
 			ln.raw_len = raw_len;
 			next_generation(s);
-			if(display_is_plain(p, raw_len)) {
+			if(plain) {
 				ln.text = p;
 				ln.len = raw_len;
 				prefilter(s, p, raw_len, TEXT_BOTH);
