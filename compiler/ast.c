@@ -309,6 +309,12 @@ void ast_unless(struct parse *p, struct pattern *a, enum fsig_unless_scope scope
 		a->lazy_use = true;
 }
 
+void ast_unless_direction(struct parse *p, int direction)
+{
+	struct rule *r = p->rule;
+	r->unless[r->nunless - 1].direction = direction;
+}
+
 void ast_section(struct parse *p, const char *name, struct loc loc)
 {
 	struct rule *r = p->rule;

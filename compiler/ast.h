@@ -42,6 +42,7 @@ struct unless_clause {
 	struct pattern *pat;
 	enum fsig_unless_scope scope;
 	uint32_t within;
+	int direction;           /* WITHIN: -1 lines before only, +1 after only, 0 both */
 	struct loc within_loc;
 	struct loc loc;
 };
@@ -143,6 +144,7 @@ void ast_all_add(struct parse *p, struct pattern *a);
 void ast_all_end(struct parse *p, uint32_t within, struct loc within_loc);
 void ast_unless(struct parse *p, struct pattern *a, enum fsig_unless_scope scope,
                 uint32_t within, struct loc within_loc, struct loc kw);
+void ast_unless_direction(struct parse *p, int direction);
 void ast_section(struct parse *p, const char *name, struct loc loc);
 void ast_filter_begin(struct parse *p, enum fsig_field field, bool negate, struct loc kw);
 void ast_filter_value(struct parse *p, const char *v, struct loc loc);

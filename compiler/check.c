@@ -364,7 +364,7 @@ static void check_examples(struct compilation *c, struct rule *r)
 		}
 	}
 	if(r->nexamples == 0 && !r->error_seen)
-		error(c, r, DIAG_NO_EXAMPLES, r->id_loc,
+		error(c, r, DIAG_MISSING_EXAMPLES, r->id_loc,
 		      "rule '%s' has no examples: add lines it must and must not match", r->id);
 }
 

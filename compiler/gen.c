@@ -204,10 +204,12 @@ static void gen_rule_data(const struct rule *r, size_t i, struct dynbuf *out)
 	              r->nunless ? r->nunless : 1);
 	for(size_t u = 0; u < r->nunless; u++) {
 		const struct unless_clause *uc = &r->unless[u];
-		dynbuf_printf(out, "\t{%d, %s, %" PRIu32 ", %" PRIu32 "},\n", uc->pat->atom,
-		              unless_scope(uc->scope), uc->within, line_of(uc->loc));
+		uint32_t before = uc->scope == FSIG_UNLESS_WITHIN && uc->direction <= 0 ? uc->within : 0;
+		uint32_t after = uc->scope == FSIG_UNLESS_WITHIN && uc->direction >= 0 ? uc->within : 0;
+		dynbuf_printf(out, "\t{%d, %s, %" PRIu32 ", %" PRIu32 ", %" PRIu32 "},\n", uc->pat->atom,
+		              unless_scope(uc->scope), before, after, line_of(uc->loc));
 	}
-	dynbuf_adds(out, r->nunless ? "};\n" : "\t{0, FSIG_UNLESS_LOG, 0, 0}\n};\n");
+	dynbuf_adds(out, r->nunless ? "};\n" : "\t{0, FSIG_UNLESS_LOG, 0, 0, 0}\n};\n");
 
 	for(size_t f = 0; f < r->nfilters; f++) {
 		char name[64];
@@ -339,6 +341,7 @@ void gen_ruleset_hash(const struct compilation *c, const struct atomset *atoms, 
 			h = fnv_u32(h, (uint32_t)r->unless[u].pat->atom);
 			h = fnv_u32(h, r->unless[u].scope);
 			h = fnv_u32(h, r->unless[u].within);
+			h = fnv_u32(h, (uint32_t)(r->unless[u].direction + 1));
 		}
 		for(size_t f = 0; f < r->nfilters; f++) {
 			h = fnv_u32(h, r->filters[f].field);

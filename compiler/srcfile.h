@@ -22,19 +22,26 @@ struct srcfile {
 /* A source range: file + [begin, end) byte offsets. end == begin for a point. */
 struct loc {
 	const struct srcfile *file;  /* NULL for "no location" */
-	uint32_t begin;
-	uint32_t end;
+	uint32_t begin;              /* offset of the first byte */
+	uint32_t end;                /* offset one past the last byte; == begin for a point */
 };
 
-/* Load path into the arena. Returns NULL and sets errno when it cannot be read.
- * Files larger than 16 MiB are refused (errno = EFBIG). */
+/* Load path into the arena (contents, path copy and line table all live there).
+ * Returns NULL and sets errno when it cannot be read (EISDIR for a directory).
+ * Files larger than 16 MiB are refused (errno = EFBIG); exactly 16 MiB loads.
+ * A file ending in '\n' has one more, empty line that starts at len, so the
+ * end-of-file offset has a line to point at. */
 struct srcfile *srcfile_load(struct arena *a, const char *path, int id);
-/* Make a srcfile from memory (tests, fuzzers); text is copied. */
+/* Make a srcfile from memory (tests, fuzzers); text and path are copied into
+ * a, text may hold any bytes (NULs included). len must be < 4 GiB. Never NULL. */
 struct srcfile *srcfile_from_mem(struct arena *a, const char *path, const char *text,
                                  size_t len, int id);
-/* 1-based line and 1-based byte column of offset. */
+/* 1-based line and 1-based byte column of offset (a tab counts as one byte).
+ * Offsets past the end are taken as f->len. O(log lines). */
 void srcfile_linecol(const struct srcfile *f, uint32_t offset, uint32_t *line, uint32_t *col);
-/* The text of 1-based line (without its newline); *len gets its length. */
+/* The text of 1-based line without its "\n" or "\r\n"; *len gets its length.
+ * The text is not NUL-terminated at *len (it points into f->text). A line
+ * number out of range gives an empty line. */
 const char *srcfile_line(const struct srcfile *f, uint32_t line, size_t *len);
 
 #endif

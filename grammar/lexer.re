@@ -29,7 +29,7 @@ static const struct keyword {
 	{"in", IN}, {"log", LOG}, {"section", SECTION}, {"job", JOB},
 	{"stage", STAGE}, {"project", PROJECT}, {"runner", RUNNER}, {"tag", TAG},
 	{"failure_reason", FAILURE_REASON}, {"status", STATUS}, {"action", ACTION},
-	{"retry", RETRY}, {"max", MAX}, {"after", AFTER}, {"record", RECORD},
+	{"retry", RETRY}, {"max", MAX}, {"after", AFTER}, {"before", BEFORE}, {"record", RECORD},
 	{"observe", OBSERVE}, {"example", EXAMPLE}, {"not", NOT}, {"file", FILE_},
 	{"where", WHERE}, {"raw", RAW},
 };

@@ -71,13 +71,14 @@ static void yyerror(YYLTYPE *loc, struct parse *p, const char *msg);
 %token UNLESS "'unless'" SAME "'same'" IN "'in'" LOG "'log'"
 %token SECTION "'section'" JOB "'job'" STAGE "'stage'" PROJECT "'project'" RUNNER "'runner'"
 %token TAG "'tag'" FAILURE_REASON "'failure_reason'" STATUS "'status'"
-%token ACTION "'action'" RETRY "'retry'" MAX "'max'" AFTER "'after'" RECORD "'record'" OBSERVE "'observe'"
+%token ACTION "'action'" RETRY "'retry'" MAX "'max'" AFTER "'after'" BEFORE "'before'"
+%token RECORD "'record'" OBSERVE "'observe'"
 %token EXAMPLE "'example'" NOT "'not'" FILE_ "'file'" WHERE "'where'" RAW "'raw'"
 %token LBRACE "'{'" RBRACE "'}'" COMMA "','"
 
 %type <str> word name
 %type <pat> pattern
-%type <scope> unless_scope
+%type <scope> unless_scope direction
 %type <field> field
 %type <flag> opt_not
 %type <num> within_lines
@@ -114,7 +115,7 @@ name
 keyword
 	: RULE | INCLUDE | TITLE | TICKET | OWNER | CATEGORY | DISABLED | MATCH | THEN
 	| WITHIN | LINES | ALL | UNLESS | SAME | IN | LOG | SECTION | JOB | STAGE | PROJECT
-	| RUNNER | TAG | FAILURE_REASON | STATUS | ACTION | RETRY | MAX | AFTER | RECORD
+	| RUNNER | TAG | FAILURE_REASON | STATUS | ACTION | RETRY | MAX | AFTER | BEFORE | RECORD
 	| OBSERVE | EXAMPLE | FILE_ | WHERE | RAW
 	;
 
@@ -135,7 +136,8 @@ clause
 	| MATCH ALL LBRACE               { ast_all_begin(p, @1); }
 	  all_patterns RBRACE opt_all_within
 	| UNLESS pattern unless_scope    { ast_unless(p, $2, $3, 0, @3, @1); }
-	| UNLESS pattern within_lines    { ast_unless(p, $2, FSIG_UNLESS_WITHIN, $3, @3, @1); }
+	| UNLESS pattern within_lines direction
+	                                 { ast_unless(p, $2, FSIG_UNLESS_WITHIN, $3, @3, @1); ast_unless_direction(p, $4); }
 	| SECTION section_names
 	| field opt_not                  { ast_filter_begin(p, $1, $2, @1); }
 	  values
@@ -164,6 +166,12 @@ pattern
 	: STRING                         { $$ = ast_pattern(p, STRING, $1.s, $1.len, 0, @1); }
 	| REGEX                          { $$ = ast_pattern(p, REGEX, $1.s, $1.len, $1.flags, @1); }
 	| RAW pattern                    { $$ = ast_raw(p, $2); }
+	;
+
+direction
+	: %empty                         { $$ = 0; }
+	| BEFORE                         { $$ = -1; }
+	| AFTER                          { $$ = 1; }
 	;
 
 unless_scope

@@ -242,7 +242,12 @@ static const char *scope_text(const struct fsig_unless *u, char *buf, size_t n)
 	case FSIG_UNLESS_SAME_LINE:
 		return "same line";
 	case FSIG_UNLESS_WITHIN:
-		snprintf(buf, n, "within %u lines", u->within);
+		if(u->before == u->after)
+			snprintf(buf, n, "within %u lines", u->after);
+		else if(u->after == 0)
+			snprintf(buf, n, "within %u lines before", u->before);
+		else
+			snprintf(buf, n, "within %u lines after", u->after);
 		return buf;
 	case FSIG_UNLESS_LOG:
 		return "in log";

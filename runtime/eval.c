@@ -448,14 +448,15 @@ static struct cand cand_here(struct eval *e, struct rstate *st, const struct sca
 		const struct fsig_unless *un = &rule->unless[u];
 		if(un->scope == FSIG_UNLESS_SAME_LINE && occurs(e, ln, un->atom))
 			suppress(&c, (int)u, ln->lineno);
-		else if(un->scope == FSIG_UNLESS_WITHIN && st->useen[u] && st->useen[u] + un->within >= c.line)
+		else if(un->scope == FSIG_UNLESS_WITHIN && st->useen[u] && st->useen[u] + un->before >= c.line)
 			suppress(&c, (int)u, st->useen[u]);
 	}
 	return c;
 }
 
-/* An `unless … within n` atom occurred on line `line`: suppress every queued
- * candidate (all at or before `line`) no more than n lines before it. */
+/* An `unless … within` atom occurred on line `line`: suppress every queued
+ * candidate (all at or before `line`) no more than n (the clause's `after`)
+ * lines before it. */
 static void mark_within(struct cqueue *q, int u, uint32_t n, uint64_t line)
 {
 	for(size_t i = 0; i < q->n; i++) {
@@ -605,9 +606,9 @@ static void rule_line(struct eval *e, struct rstate *st, const struct scan_line 
 			continue;
 		}
 		st->useen[u] = now;
-		mark_within(&st->pending, (int)u, un->within, now);
+		mark_within(&st->pending, (int)u, un->after, now);
 		for(uint32_t t = 0; t < rule->ntriggers; t++)
-			mark_within(&st->trig[t].armed, (int)u, un->within, now);
+			mark_within(&st->trig[t].armed, (int)u, un->after, now);
 	}
 
 	for(uint32_t t = 0; t < rule->ntriggers; t++) {
@@ -825,8 +826,8 @@ struct eval *eval_new(const struct fsig_ruleset *rs, const struct fsig_job *job,
 			}
 		}
 		for(uint32_t u = 0; u < rule->nunless; u++)
-			if(rule->unless[u].scope == FSIG_UNLESS_WITHIN && rule->unless[u].within > st->hold)
-				st->hold = rule->unless[u].within;
+			if(rule->unless[u].scope == FSIG_UNLESS_WITHIN && rule->unless[u].after > st->hold)
+				st->hold = rule->unless[u].after;
 		if((opts & EVAL_EXPLAIN) && st->hold < EVAL_CONTEXT)
 			st->hold = EVAL_CONTEXT;
 		/* Explain context is built when a candidate is final: the history

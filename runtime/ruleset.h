@@ -94,14 +94,15 @@ struct fsig_trigger {
 
 enum fsig_unless_scope {
 	FSIG_UNLESS_SAME_LINE,
-	FSIG_UNLESS_WITHIN,      /* atom within `within` lines before or after the hit */
+	FSIG_UNLESS_WITHIN,      /* atom at most `before` lines before or `after` lines after the hit */
 	FSIG_UNLESS_LOG,         /* atom anywhere in the log */
 };
 
 struct fsig_unless {
 	uint32_t atom;
 	enum fsig_unless_scope scope;
-	uint32_t within;
+	uint32_t before;         /* WITHIN: lines before the hit that count */
+	uint32_t after;          /* WITHIN: lines after the hit that count */
 	uint32_t line;           /* line of the clause in the .rules file */
 };
 

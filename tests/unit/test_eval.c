@@ -58,7 +58,7 @@ static const struct fsig_atom atoms[NATOMS] = {
 #define THEN(a, b, n) { .kind = FSIG_TRIG_THEN, .atoms = (const uint32_t[]){ a, b }, .natoms = 2, .within = n }
 #define ALL(n, ...) { .kind = FSIG_TRIG_ALL, .atoms = (const uint32_t[]){ __VA_ARGS__ }, \
 	.natoms = sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t), .within = n }
-#define UNLESS(a, s, n) { .atom = a, .scope = FSIG_UNLESS_##s, .within = n }
+#define UNLESS(a, s, n) { .atom = a, .scope = FSIG_UNLESS_##s, .before = n, .after = n }
 #define FILTER(f, neg, ...) { .field = FSIG_FIELD_##f, .negate = neg, \
 	.values = (const char *const[]){ __VA_ARGS__ }, \
 	.nvalues = sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *) }
@@ -994,8 +994,8 @@ static void ref_eval(const struct fsig_rule *rule, bool occ[][NATOMS], int nline
 		int by = -1;
 		for(uint32_t u = 0; u < rule->nunless && by < 0; u++) {
 			const struct fsig_unless *un = &rule->unless[u];
-			int from = un->scope == FSIG_UNLESS_LOG ? 1 : un->scope == FSIG_UNLESS_WITHIN ? l - (int)un->within : l;
-			int to = un->scope == FSIG_UNLESS_LOG ? nlines : un->scope == FSIG_UNLESS_WITHIN ? l + (int)un->within : l;
+			int from = un->scope == FSIG_UNLESS_LOG ? 1 : un->scope == FSIG_UNLESS_WITHIN ? l - (int)un->before : l;
+			int to = un->scope == FSIG_UNLESS_LOG ? nlines : un->scope == FSIG_UNLESS_WITHIN ? l + (int)un->after : l;
 			for(int k = from < 1 ? 1 : from; k <= to && k <= nlines; k++)
 				if(occ[k][un->atom])
 					by = (int)u;
@@ -1055,7 +1055,9 @@ static void test_random(void)
 		uint32_t nun = rng(4);
 		for(uint32_t u = 0; u < nun; u++) {
 			un[u] = (struct fsig_unless){ .atom = rng(NATOMS - 1), .scope = (enum fsig_unless_scope)rng(3),
-			                              .within = 1 + rng(5) };
+			                              .before = rng(6), .after = rng(6) };
+			if(un[u].before == 0 && un[u].after == 0)
+				un[u].after = 1;  /* the language has no `within 0` */
 		}
 		struct fsig_rule rule = { .id = "rnd", .triggers = tr, .ntriggers = ntr, .unless = un, .nunless = nun };
 		struct fsig_ruleset rs = ruleset(&rule, 1);
