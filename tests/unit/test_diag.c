@@ -423,7 +423,7 @@ static void test_text_notes_and_nowhere(void)
 	diag_note(d, -1, span(f, 1, 1, 1), "ignored");
 	diag_note(d, 99, span(f, 1, 1, 1), "ignored too");
 	diag_report(d, DIAG_INCLUDE, NOWHERE, NULL, "cannot read 'x.rules': %s", "no such file");
-	diag_report(d, DIAG_NO_EXAMPLES, NOWHERE, NULL, "no file, a warning");
+	diag_report(d, DIAG_MISSING_EXAMPLES, NOWHERE, NULL, "no file, a warning");
 	CHECK_RENDER(d, DIAG_TEXT,
 	             "failsigc: error: cannot read 'x.rules': no such file\n"
 	             "failsigc: warning: no file, a warning [-Wmissing-examples]\n"
@@ -587,10 +587,10 @@ static void test_options(void)
 	      "re-enabled warning kept");
 
 	CHECK(diag_option(d, "no-missing-examples"), "no-missing-examples silences missing-examples");
-	CHECK(diag_report(d, DIAG_NO_EXAMPLES, point(f, 1, 1), NULL, "y") == -1,
+	CHECK(diag_report(d, DIAG_MISSING_EXAMPLES, point(f, 1, 1), NULL, "y") == -1,
 	      "missing-examples silenced");
 	CHECK(diag_option(d, "missing-examples"), "missing-examples names the warning: re-enables it");
-	CHECK(diag_report(d, DIAG_NO_EXAMPLES, point(f, 1, 1), NULL, "y") == 1,
+	CHECK(diag_report(d, DIAG_MISSING_EXAMPLES, point(f, 1, 1), NULL, "y") == 1,
 	      "missing-examples back on");
 
 	CHECK(diag_option(d, "error=missing-title"), "error=NAME accepted");
