@@ -863,7 +863,7 @@ static uint64_t prog_size(const struct rx *r)
 			uint64_t s = prog_size(r->a);
 			uint64_t n = sat_mul(s, (uint64_t)r->min);
 			if(r->max < 0)
-				n = sat_add(n, sat_add(s, 2));
+				n = sat_add(n, r->min > 0 ? 1 : sat_add(s, 2));
 			else
 				n = sat_add(n, sat_mul(sat_add(s, 1), (uint64_t)(r->max - r->min)));
 			return sat_add(sum, n);
@@ -925,9 +925,16 @@ static void compile(struct prog *p, const struct rx *r)
 		break;
 	}
 	case RX_REPEAT:
-		for(int i = 0; i < r->min; i++)
+		/* a{n,} loops on its last copy (L: a; split L end), so that nested
+		 * a+ or a* do not double the program at each level. */
+		for(int i = 0; i < r->min - (r->max < 0); i++)
 			compile(p, r->a);
-		if(r->max < 0) {
+		if(r->max < 0 && r->min > 0) {
+			uint32_t loop = (uint32_t)p->n;
+			compile(p, r->a);
+			uint32_t split = emit(p, OP_SPLIT, NULL);
+			p->v[split].x = loop;
+		} else if(r->max < 0) {
 			/* L: split body end; body; jmp L; end: */
 			uint32_t split = emit(p, OP_SPLIT, NULL);
 			compile(p, r->a);
@@ -1235,26 +1242,27 @@ struct litinfo {
 };
 
 /* Rarity heuristic: how unusual a byte is in CI log text, by a rough
- * frequency order of English and log output. Only breaks ties between runs of
- * the same length, so a rough order is all it needs. Bytes not listed
- * (punctuation, control, high bytes) weigh 6. */
-static const struct {
-	const char *bytes;
-	unsigned weight;
-} rarity[] = {
-	{ " eaoi", 1 },
-	{ "tnsrhldcu", 2 },
-	{ "mfpgwybvk", 3 },
-	{ "jxqz", 4 },
-	{ "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", 5 },
+ * frequency order of English and of log output. It only breaks ties between
+ * runs of the same length, so a rough order is all it needs. Bytes not
+ * listed (punctuation other than space, control and high bytes) weigh 6. */
+static const uint8_t rarity[256] = {
+	[' '] = 1, ['e'] = 1, ['a'] = 1, ['o'] = 1, ['i'] = 1,
+	['t'] = 2, ['n'] = 2, ['s'] = 2, ['r'] = 2, ['h'] = 2, ['l'] = 2, ['d'] = 2, ['c'] = 2,
+	['u'] = 2,
+	['m'] = 3, ['f'] = 3, ['p'] = 3, ['g'] = 3, ['w'] = 3, ['y'] = 3, ['b'] = 3, ['v'] = 3,
+	['k'] = 3,
+	['j'] = 4, ['x'] = 4, ['q'] = 4, ['z'] = 4,
+	['0'] = 5, ['1'] = 5, ['2'] = 5, ['3'] = 5, ['4'] = 5, ['5'] = 5, ['6'] = 5, ['7'] = 5,
+	['8'] = 5, ['9'] = 5,
+	['A'] = 5, ['B'] = 5, ['C'] = 5, ['D'] = 5, ['E'] = 5, ['F'] = 5, ['G'] = 5, ['H'] = 5,
+	['I'] = 5, ['J'] = 5, ['K'] = 5, ['L'] = 5, ['M'] = 5, ['N'] = 5, ['O'] = 5, ['P'] = 5,
+	['Q'] = 5, ['R'] = 5, ['S'] = 5, ['T'] = 5, ['U'] = 5, ['V'] = 5, ['W'] = 5, ['X'] = 5,
+	['Y'] = 5, ['Z'] = 5,
 };
 
 static unsigned byte_weight(unsigned c)
 {
-	for(size_t i = 0; i < sizeof rarity / sizeof rarity[0]; i++)
-		if(c && strchr(rarity[i].bytes, (int)c))
-			return rarity[i].weight;
-	return 6;
+	return rarity[c & 0xff] ? rarity[c & 0xff] : 6;
 }
 
 static unsigned lit_weight(const struct lit *l)
@@ -1295,12 +1303,14 @@ static void info_none(struct litinfo *o)
 	o->pre.n = o->suf.n = o->best.n = 0;
 }
 
+/* e may be &o->pre. */
 static void info_exact(struct litinfo *o, const struct lit *e)
 {
 	o->exact = true;
-	o->pre = *e;
-	o->suf = *e;
-	o->best = *e;
+	if(e != &o->pre)
+		o->pre = *e;
+	o->suf = o->pre;
+	o->best = o->pre;
 }
 
 /* x = x then y. */
@@ -1502,6 +1512,12 @@ bool rx_required_factors(struct arena *a, const struct rx *r, size_t min_len,
 	struct rx_factor *v = arena_alloc(a, branches.n * sizeof *v);
 	size_t n = 0;
 	bool ok = true;
+	/* Deduplicate through a hash table of indices into v (+1; 0 = free):
+	 * rule packs OR together hundreds of alternatives. */
+	size_t hcap = 16;
+	while(hcap < 2 * branches.n)
+		hcap *= 2;
+	size_t *hash = xcalloc(hcap, sizeof *hash);
 	for(size_t i = 0; i < branches.n && ok; i++) {
 		lit_analyse(branches.v[i], info);
 		const struct lit *l = &info->best;
@@ -1518,16 +1534,25 @@ bool rx_required_factors(struct arena *a, const struct rx *r, size_t min_len,
 			/* A mixed run is searched without case: a superset, still safe. */
 			bytes[j] = (unsigned char)(icase && c >= 'A' && c <= 'Z' ? c + 32 : c);
 		}
+		uint64_t h = 1469598103934665603ull ^ icase; /* FNV-1a */
+		for(size_t j = 0; j < l->n; j++)
+			h = (h ^ bytes[j]) * 1099511628211ull;
+		size_t slot = (size_t)h & (hcap - 1);
 		bool dup = false;
-		for(size_t j = 0; j < n && !dup; j++)
-			dup = v[j].len == l->n && v[j].icase == icase && memcmp(v[j].bytes, bytes, l->n) == 0;
+		while(hash[slot] && !dup) {
+			const struct rx_factor *o = &v[hash[slot] - 1];
+			dup = o->len == l->n && o->icase == icase && memcmp(o->bytes, bytes, l->n) == 0;
+			slot = (slot + 1) & (hcap - 1);
+		}
 		if(dup)
 			continue;
+		hash[slot] = n + 1;
 		v[n].bytes = bytes;
 		v[n].len = l->n;
 		v[n].icase = icase;
 		n++;
 	}
+	free(hash);
 	free(info);
 	free(branches.v);
 	if(!ok)
