@@ -25,6 +25,7 @@ struct pattern {
 	const char *text;        /* literal: unescaped bytes; regex: the body as written */
 	size_t len;
 	struct rx *rx;           /* set by check.c; NULL when the regex did not parse */
+	size_t dfa_states;       /* set by check.c: states of its scanner DFA */
 	int atom;                /* index of its atom (atoms.c), -1 before */
 	bool lazy_use;           /* used where eval asks on demand (then-second, unless same line) */
 };

@@ -23,7 +23,9 @@ enum {
 	MIN_GRAM = 4,                /* prefilter gram length (ruleset.h) */
 	MIN_LITERAL = 4,             /* shorter literals are too broad */
 	MAX_EXAMPLE_FILE = 1 << 20,  /* example files are embedded in the binary */
-	MAX_DFA_ESTIMATE = 20000,    /* rx_size_estimate above this is refused */
+	MAX_ATOM_STATES = 2000,      /* DFA states of one pattern's matcher */
+	MAX_TOTAL_STATES = 200000,   /* DFA states of the whole rule set: bounds the C
+	                                compiler's time and the binary's size */
 };
 
 /* Lines every CI log is full of. A `match` pattern that finds one of them
@@ -156,13 +158,14 @@ static void check_pattern(struct compilation *c, struct rule *r, struct pattern 
 		      "pattern %s matches the empty string, so every line", spelling(c, pat));
 		return;
 	}
-	if(rx_size_estimate(pat->rx) > MAX_DFA_ESTIMATE) {
-		char limit[32];
-		snprintf(limit, sizeof limit, "%d", MAX_DFA_ESTIMATE);
+	pat->dfa_states = rx_dfa_states(pat->rx, MAX_ATOM_STATES);
+	if(pat->dfa_states > MAX_ATOM_STATES) {
 		error(c, r, DIAG_DFA_SIZE, pat->loc,
-		      "pattern %s would need a DFA larger than the limit (%s states): "
-		      "reduce counted repetitions like {n,m} or nested alternatives",
-		      spelling(c, pat), limit);
+		      "pattern %s needs a DFA of more than %d states: a counted repetition of a "
+		      "broad class (like .{20}) after something that can occur again makes the "
+		      "scanner's DFA grow exponentially; make the repetition specific "
+		      "([0-9]{20}, [^ ]{20}) or split the pattern with 'then' or 'all'",
+		      spelling(c, pat), MAX_ATOM_STATES);
 		return;
 	}
 	struct rx_factors f;
@@ -390,6 +393,41 @@ static void check_rule(struct compilation *c, struct rule *r)
 		      "rule '%s' has no ticket: link the issue that tracks this failure", r->id);
 }
 
+/* The DFA states of every distinct pattern, added up: what re2c and the C
+ * compiler will have to build. */
+static void check_total_size(struct compilation *c)
+{
+	size_t total = 0;
+	const struct rule *biggest_rule = NULL;
+	const struct pattern *biggest = NULL;
+	for(size_t i = 0; i < c->nrules; i++) {
+		const struct rule *r = c->rules[i];
+		for(size_t t = 0; t < r->ntriggers; t++) {
+			for(size_t k = 0; k < r->triggers[t].npats; k++) {
+				const struct pattern *pat = r->triggers[t].pats[k];
+				total += pat->dfa_states;
+				if(!biggest || pat->dfa_states > biggest->dfa_states) {
+					biggest = pat;
+					biggest_rule = r;
+				}
+			}
+		}
+		for(size_t u = 0; u < r->nunless; u++)
+			total += r->unless[u].pat->dfa_states;
+	}
+	if(total <= MAX_TOTAL_STATES)
+		return;
+	struct loc none = {NULL, 0, 0};
+	int idx = diag_report(c->diag, DIAG_DFA_SIZE, none, NULL,
+	                      "the rule set needs %zu DFA states, more than the limit of %d: "
+	                      "the generated scanner would take too long to compile; split it "
+	                      "into several rule sets or simplify the largest patterns",
+	                      total, MAX_TOTAL_STATES);
+	if(biggest)
+		diag_note(c->diag, idx, biggest->loc, "the largest pattern (%zu states) is in rule '%s'",
+		          biggest->dfa_states, biggest_rule->id);
+}
+
 void check_ruleset(struct compilation *c)
 {
 	for(size_t i = 0; i < c->nrules; i++) {
@@ -403,4 +441,5 @@ void check_ruleset(struct compilation *c)
 		}
 		check_rule(c, r);
 	}
+	check_total_size(c);
 }

@@ -76,6 +76,7 @@ static void gen_matchers(const struct atomset *atoms, struct dynbuf *out)
 		                 "\t\tre2c:yyfill:enable = 0;\n"
 		                 "\t\tre2c:define:YYCTYPE = \"unsigned char\";\n"
 		                 "\t\tre2c:sentinel = 10;\n"
+		                 "\t\tre2c:flags:empty-class = match-none;\n"
 		                 "\t\tre2c:indent:top = 1;\n\t\t");
 		rx_emit_re2c(at->rx, out);
 		dynbuf_adds(out, " { return 1; }\n\t\t* { return 0; }\n\t*/\n}\n\n");

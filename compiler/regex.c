@@ -1044,6 +1044,216 @@ out:
 	return found;
 }
 
+/* ---- rx_dfa_states: the size guard ---------------------------------------
+ *
+ * Subset construction over the Thompson program: a DFA state is the set of
+ * OP_SET/OP_MATCH instructions reachable after some input. Bytes are grouped
+ * into classes that no OP_SET tells apart, so each state has at most one
+ * transition per class. Work is bounded by DFA_WORK instruction visits. */
+
+enum { DFA_MAX_PROG = 1 << 14, DFA_WORK = 20 * 1000 * 1000 };
+
+struct dfa_state {
+	uint32_t *pcs;          /* sorted instruction indices */
+	size_t n;
+	uint64_t hash;
+};
+
+struct dfa_build {
+	const struct prog *p;
+	struct dfa_state *v;    /* states found so far */
+	size_t n, cap;
+	size_t *table;          /* open addressing: index + 1 into v, 0 = empty */
+	size_t table_size;
+	uint64_t work;
+	struct sset set;
+	uint32_t *stack;
+	uint32_t *start;        /* closure of the start, not at line start */
+	size_t nstart;
+};
+
+/* Epsilon closure of pc into b->set (BOL holds only at the line start; EOL
+ * leads to the line's "\n", which ends the search and adds no state). */
+static void dfa_close(struct dfa_build *b, uint32_t pc, bool at_start)
+{
+	size_t top = 0;
+	b->stack[top++] = pc;
+	while(top > 0) {
+		pc = b->stack[--top];
+		b->work++;
+		if(sset_has(&b->set, pc))
+			continue;
+		b->set.sparse[pc] = (uint32_t)b->set.n;
+		b->set.dense[b->set.n++] = pc;
+		const struct inst *in = &b->p->v[pc];
+		switch(in->op) {
+		case OP_JMP:
+			b->stack[top++] = in->x;
+			break;
+		case OP_SPLIT:
+			b->stack[top++] = in->y;
+			b->stack[top++] = in->x;
+			break;
+		case OP_BOL:
+			if(at_start)
+				b->stack[top++] = in->x;
+			break;
+		case OP_SET:
+		case OP_EOL:
+		case OP_MATCH:
+			break;
+		}
+	}
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, c = *(const uint32_t *)y;
+	return a < c ? -1 : a > c;
+}
+
+/* Intern the state in b->set (keeping only instructions that matter for
+ * the future: OP_SET and OP_MATCH). Returns its index, or SIZE_MAX when the
+ * cap is reached. */
+static size_t dfa_intern(struct dfa_build *b, size_t cap)
+{
+	uint32_t *pcs = xmalloc((b->set.n + 1) * sizeof *pcs);
+	size_t n = 0;
+	for(size_t i = 0; i < b->set.n; i++) {
+		enum op op = b->p->v[b->set.dense[i]].op;
+		if(op == OP_SET || op == OP_MATCH)
+			pcs[n++] = b->set.dense[i];
+	}
+	qsort(pcs, n, sizeof *pcs, cmp_u32);
+	uint64_t h = 0xcbf29ce484222325u;
+	for(size_t i = 0; i < n; i++)
+		h = (h ^ pcs[i]) * 0x100000001b3u;
+	b->work += n;
+	for(size_t k = h % b->table_size;; k = (k + 1) % b->table_size) {
+		size_t e = b->table[k];
+		if(e == 0) {
+			if(b->n >= cap) {
+				free(pcs);
+				return SIZE_MAX;
+			}
+			if(b->n == b->cap) {
+				b->cap = b->cap ? b->cap * 2 : 64;
+				b->v = xrealloc(b->v, b->cap * sizeof *b->v);
+			}
+			b->v[b->n].pcs = pcs;
+			b->v[b->n].n = n;
+			b->v[b->n].hash = h;
+			b->table[k] = ++b->n;
+			return b->n - 1;
+		}
+		struct dfa_state *s = &b->v[e - 1];
+		if(s->hash == h && s->n == n && memcmp(s->pcs, pcs, n * sizeof *pcs) == 0) {
+			free(pcs);
+			return e - 1;
+		}
+	}
+}
+
+/* Byte classes: class[c] for every byte but '\n'; returns one representative
+ * byte per class in reps. */
+static size_t dfa_classes(const struct prog *p, unsigned char *reps)
+{
+	uint16_t cls[256];
+	size_t ncls = 1;
+	memset(cls, 0, sizeof cls);
+	for(size_t i = 0; i < p->n; i++) {
+		if(p->v[i].op != OP_SET)
+			continue;
+		/* Split every class by membership in this set. */
+		uint16_t remap[2][512];
+		memset(remap, 0xff, sizeof remap);
+		size_t next = 0;
+		for(unsigned c = 0; c < 256; c++) {
+			unsigned in = set_has(p->v[i].set, c);
+			if(remap[in][cls[c]] == 0xffff)
+				remap[in][cls[c]] = (uint16_t)next++;
+			cls[c] = remap[in][cls[c]];
+		}
+		ncls = next;
+	}
+	size_t n = 0;
+	bool seen[512] = {false};
+	for(unsigned c = 0; c < 256; c++) {
+		if(c == '\n' || seen[cls[c]])
+			continue;
+		seen[cls[c]] = true;
+		reps[n++] = (unsigned char)c;
+	}
+	(void)ncls;
+	return n;
+}
+
+size_t rx_dfa_states(const struct rx *r, size_t cap)
+{
+	uint64_t size = prog_size(r) + 1;
+	if(size > DFA_MAX_PROG)
+		return cap + 1;
+	struct prog p;
+	p.cap = (size_t)size;
+	p.n = 0;
+	p.v = xcalloc(p.cap, sizeof *p.v);
+	compile(&p, r);
+	emit(&p, OP_MATCH, NULL);
+
+	struct dfa_build b;
+	memset(&b, 0, sizeof b);
+	b.p = &p;
+	b.table_size = 4 * cap + 7;
+	b.table = xcalloc(b.table_size, sizeof *b.table);
+	b.set.dense = xcalloc(p.n, sizeof(uint32_t));
+	b.set.sparse = xcalloc(p.n, sizeof(uint32_t));
+	b.stack = xcalloc(2 * p.n + 1, sizeof(uint32_t));
+	unsigned char reps[256];
+	size_t nreps = dfa_classes(&p, reps);
+
+	/* The closure of the start away from the line start: the [^\n]* loop
+	 * adds it after every byte. */
+	b.set.n = 0;
+	dfa_close(&b, 0, false);
+	b.start = xmalloc((b.set.n + 1) * sizeof *b.start);
+	b.nstart = b.set.n;
+	memcpy(b.start, b.set.dense, b.set.n * sizeof *b.start);
+
+	b.set.n = 0;
+	dfa_close(&b, 0, true);
+	size_t result = dfa_intern(&b, cap) == SIZE_MAX ? cap + 1 : 0;
+	for(size_t s = 0; result == 0 && s < b.n; s++) {
+		for(size_t k = 0; k < nreps; k++) {
+			b.set.n = 0;
+			for(size_t i = 0; i < b.nstart; i++)
+				dfa_close(&b, b.start[i], false);
+			const struct dfa_state *st = &b.v[s];
+			for(size_t i = 0; i < st->n; i++) {
+				const struct inst *in = &p.v[st->pcs[i]];
+				if(in->op == OP_SET && set_has(in->set, reps[k]))
+					dfa_close(&b, st->pcs[i] + 1, false);
+			}
+			if(dfa_intern(&b, cap) == SIZE_MAX || b.work > DFA_WORK) {
+				result = cap + 1;
+				break;
+			}
+			st = NULL;
+		}
+	}
+	if(result == 0)
+		result = b.n;
+	for(size_t i = 0; i < b.n; i++)
+		free(b.v[i].pcs);
+	free(b.v);
+	free(b.table);
+	free(b.set.dense);
+	free(b.set.sparse);
+	free(b.stack);
+	free(b.start);
+	free(p.v);
+	return result;
+}
+
 /* ---- rx_search fallback: sets of line positions ----------------------------
  *
  * For programs too big to expand, each node maps the set of positions where

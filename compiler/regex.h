@@ -97,4 +97,12 @@ bool rx_emit_re2c(const struct rx *r, struct dynbuf *out);
  * nesting multiplied); the size guard refuses patterns above a limit. */
 uint64_t rx_size_estimate(const struct rx *r);
 
+/* The number of states of the DFA the scanner needs for r — an unanchored
+ * search in one line, [^\n]* r, as rx_emit_re2c writes it — counted by
+ * subset construction (before minimisation, so an upper bound of what re2c
+ * builds). Stops early and returns cap + 1 when there are more than cap
+ * states or the construction would take too long: this is the size guard
+ * that keeps a careless rule from hanging the build (x.{30}y needs 2^30). */
+size_t rx_dfa_states(const struct rx *r, size_t cap);
+
 #endif
