@@ -3,6 +3,7 @@
 #define FSIG_GEN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct atomset;
 struct compilation;
@@ -15,6 +16,13 @@ struct dynbuf;
  * Returns false if out's cap was exceeded. */
 bool gen_scanner(const struct compilation *c, const struct atomset *atoms, const char *origin,
                  struct dynbuf *out);
+
+/* The same in parts, for compiling a large rule set in parallel: the
+ * matchers of atoms [lo, hi) as re2c source, and everything else as C. */
+bool gen_matchers(const struct atomset *atoms, const char *origin, size_t lo, size_t hi,
+                  struct dynbuf *out);
+bool gen_tables(const struct compilation *c, const struct atomset *atoms, const char *origin,
+                struct dynbuf *out);
 
 /* The rule-set hash: 16 hex digits over everything that decides verdicts
  * (ids, patterns, clauses, filters, actions; not titles, tickets or examples). */

@@ -63,7 +63,7 @@ static const char usage_text[] =
 	"  -o OUT                          build: the binary to write\n"
 	"  --emit=re|c                     build: write the generated re2c source or C\n"
 	"                                  to OUT instead of a binary\n"
-	"  --keep                          build: keep OUT.re and OUT.c next to OUT\n"
+	"  --keep                          build: keep the generated files in OUT.d/\n"
 	"  -h, --help                      this text\n"
 	"\n"
 	"exit status: 0 clean (warnings allowed), 1 errors, 2 usage or system error\n"
@@ -96,28 +96,34 @@ static const char *env_or(const char *name, const char *fallback)
 	return v && *v ? v : fallback;
 }
 
-/* Run argv (argv[0] looked up in PATH); true if it exited with status 0. */
-static bool run(char *const argv[])
+/* Start argv (argv[0] looked up in PATH); 0 on failure after a message. */
+static pid_t start(char *const argv[])
 {
 	pid_t pid;
 	int err = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
 	if(err) {
 		fprintf(stderr, "failsigc: cannot run %s: %s\n", argv[0], strerror(err));
-		return false;
+		return 0;
 	}
+	return pid;
+}
+
+/* Wait for pid (running argv0); true if it exited with status 0. */
+static bool finish(pid_t pid, const char *argv0)
+{
 	int status;
 	while(waitpid(pid, &status, 0) < 0) {
 		if(errno != EINTR) {
-			fprintf(stderr, "failsigc: waiting for %s: %s\n", argv[0], strerror(errno));
+			fprintf(stderr, "failsigc: waiting for %s: %s\n", argv0, strerror(errno));
 			return false;
 		}
 	}
 	if(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return true;
 	if(WIFEXITED(status))
-		fprintf(stderr, "failsigc: %s failed with exit status %d\n", argv[0], WEXITSTATUS(status));
+		fprintf(stderr, "failsigc: %s failed with exit status %d\n", argv0, WEXITSTATUS(status));
 	else
-		fprintf(stderr, "failsigc: %s was killed by signal %d\n", argv[0], WTERMSIG(status));
+		fprintf(stderr, "failsigc: %s was killed by signal %d\n", argv0, WTERMSIG(status));
 	return false;
 }
 
@@ -159,6 +165,31 @@ static void args_free(struct argv *a)
 	for(size_t i = 0; i < a->n; i++)
 		free(a->v[i]);
 	free(a->v);
+	a->v = NULL;
+	a->n = a->cap = 0;
+}
+
+/* Run the commands, at most `jobs` at a time; true if all succeeded. */
+static bool run_all(struct argv *cmds, size_t n, size_t jobs)
+{
+	pid_t *pids = xcalloc(n ? n : 1, sizeof *pids);
+	bool ok = true;
+	size_t next = 0, done = 0;
+	while(done < n) {
+		while(ok && next < n && next - done < jobs) {
+			pids[next] = start(cmds[next].v);
+			if(!pids[next])
+				ok = false;
+			next++;
+		}
+		if(done == next)
+			break;
+		if(pids[done] && !finish(pids[done], cmds[done].v[0]))
+			ok = false;
+		done++;
+	}
+	free(pids);
+	return ok;
 }
 
 static bool write_file(const char *path, const char *data, size_t len)
@@ -175,78 +206,190 @@ static bool write_file(const char *path, const char *data, size_t len)
 	return ok;
 }
 
-/* re2c source → C → binary. Intermediate files go next to OUT with --keep,
- * else into a private temporary directory. */
-static int build_binary(const struct options *o, const char *re_src, size_t re_len)
+static void re2c_args(struct argv *a, const char *out, const char *in)
 {
-	char tmpdir[] = "/tmp/failsigc.XXXXXX";
-	char *re_path, *c_path;
-	bool use_tmp = !o->keep && !(o->emit && strcmp(o->emit, "c") == 0);
-	if(use_tmp) {
-		if(!mkdtemp(tmpdir)) {
+	arg(a, env_or("RE2C", FSIG_RE2C));
+	arg(a, "-W");
+	arg(a, "--no-generation-date");
+	arg(a, "--no-version");
+	arg(a, "-o");
+	arg(a, out);
+	arg(a, in);
+}
+
+/* cc with the runtime's flags; extra (may be NULL) is appended. */
+static void cc_args(struct argv *a, const char *extra)
+{
+	args_split(a, env_or("FAILSIG_CC", FSIG_CC));
+	args_split(a, env_or("FAILSIG_CFLAGS", FSIG_CFLAGS));
+	if(extra)
+		args_split(a, extra);
+	arg(a, "-std=c11");
+	arg(a, "-I");
+	arg(a, env_or("FAILSIG_INCLUDE", FSIG_INCLUDE));
+}
+
+static char *path_in(const char *dir, const char *fmt, size_t k)
+{
+	char name[64];
+	snprintf(name, sizeof name, fmt, k);
+	char *p = xmalloc(strlen(dir) + strlen(name) + 2);
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
+enum {
+	STATES_PER_PART = 4000,   /* DFA states per compilation unit */
+	MAX_PARTS = 16,
+};
+
+/* Split the atoms into parts of about equal DFA size: bounds[k]..bounds[k+1]. */
+static size_t split_parts(const struct atomset *atoms, size_t *bounds)
+{
+	size_t total = 0;
+	for(size_t i = 0; i < atoms->n; i++)
+		total += atoms->v[i].pat->dfa_states;
+	size_t parts = total / STATES_PER_PART + 1;
+	if(parts > MAX_PARTS)
+		parts = MAX_PARTS;
+	if(parts > atoms->n)
+		parts = atoms->n ? atoms->n : 1;
+	size_t k = 0, acc = 0;
+	bounds[0] = 0;
+	for(size_t i = 0; i < atoms->n && k + 1 < parts; i++) {
+		acc += atoms->v[i].pat->dfa_states;
+		if(acc >= total * (k + 1) / parts)
+			bounds[++k] = i + 1;
+	}
+	bounds[++k] = atoms->n;
+	return k;
+}
+
+/* Generated sources → binary. The matchers are split into parts compiled
+ * in parallel (one per core), at -O1: they run only on candidate lines, and
+ * -O2 doubles the C compiler's time on DFA code for no measurable gain.
+ * Intermediate files go to OUT.d with --keep, else to a temporary
+ * directory that is removed. */
+static int build_binary(const struct options *o, const struct compilation *c,
+                        const struct atomset *atoms, const char *origin)
+{
+	char tmpl[] = "/tmp/failsigc.XXXXXX";
+	char *dir;
+	if(o->keep) {
+		dir = xmalloc(strlen(o->out) + 4);
+		sprintf(dir, "%s.d", o->out);
+		if(mkdir(dir, 0777) != 0 && errno != EEXIST) {
+			fprintf(stderr, "failsigc: cannot create '%s': %s\n", dir, strerror(errno));
+			free(dir);
+			return EXIT_USAGE;
+		}
+	} else {
+		if(!mkdtemp(tmpl)) {
 			fprintf(stderr, "failsigc: cannot create a temporary directory: %s\n",
 			        strerror(errno));
 			return EXIT_USAGE;
 		}
-		re_path = xmalloc(strlen(tmpdir) + 16);
-		c_path = xmalloc(strlen(tmpdir) + 16);
-		sprintf(re_path, "%s/failsig.re", tmpdir);
-		sprintf(c_path, "%s/failsig.c", tmpdir);
-	} else {
-		re_path = xmalloc(strlen(o->out) + 4);
-		c_path = xmalloc(strlen(o->out) + 4);
-		sprintf(re_path, "%s.re", o->out);
-		if(o->emit)
-			strcpy(c_path, o->out);
-		else
-			sprintf(c_path, "%s.c", o->out);
+		dir = xstrdup(tmpl);
 	}
+	size_t bounds[MAX_PARTS + 1];
+	size_t parts = split_parts(atoms, bounds);
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t jobs = ncpu > 0 ? (size_t)ncpu : 1;
+
+	struct argv re2c[MAX_PARTS], cc[MAX_PARTS + 1], link = {0};
+	memset(re2c, 0, sizeof re2c);
+	memset(cc, 0, sizeof cc);
+	char *files[3 * MAX_PARTS + 3];
+	size_t nfiles = 0;
 	int rc = EXIT_USAGE;
-	if(!write_file(re_path, re_src, re_len))
-		goto out;
-
-	struct argv a = {0};
-	arg(&a, env_or("RE2C", FSIG_RE2C));
-	arg(&a, "-W");
-	arg(&a, "--no-generation-date");
-	arg(&a, "--no-version");
-	arg(&a, "-o");
-	arg(&a, c_path);
-	arg(&a, re_path);
-	bool ok = run(a.v);
-	args_free(&a);
-	if(!ok)
-		goto out;
-	if(o->emit) {
-		rc = EXIT_CLEAN;
-		goto out;
+	bool ok = true;
+	struct dynbuf src;
+	dynbuf_init(&src, MAX_GENERATED);
+	for(size_t k = 0; k < parts && ok; k++) {
+		char *re = path_in(dir, "part%zu.re", k);
+		char *cfile = path_in(dir, "part%zu.c", k);
+		char *obj = path_in(dir, "part%zu.o", k);
+		files[nfiles++] = re;
+		files[nfiles++] = cfile;
+		files[nfiles++] = obj;
+		dynbuf_reset(&src);
+		ok = gen_matchers(atoms, origin, bounds[k], bounds[k + 1], &src) &&
+		     write_file(re, src.ptr, src.len);
+		re2c_args(&re2c[k], cfile, re);
+		cc_args(&cc[k], "-O1");
+		arg(&cc[k], "-c");
+		arg(&cc[k], "-o");
+		arg(&cc[k], obj);
+		arg(&cc[k], cfile);
 	}
+	char *tables = path_in(dir, "tables.c", 0);
+	char *tables_obj = path_in(dir, "tables.o", 0);
+	files[nfiles++] = tables;
+	files[nfiles++] = tables_obj;
+	dynbuf_reset(&src);
+	ok = ok && gen_tables(c, atoms, origin, &src) && write_file(tables, src.ptr, src.len);
+	cc_args(&cc[parts], NULL);
+	arg(&cc[parts], "-c");
+	arg(&cc[parts], "-o");
+	arg(&cc[parts], tables_obj);
+	arg(&cc[parts], tables);
 
-	struct argv cc = {0};
-	args_split(&cc, env_or("FAILSIG_CC", FSIG_CC));
-	args_split(&cc, env_or("FAILSIG_CFLAGS", FSIG_CFLAGS));
-	arg(&cc, "-std=c11");
-	arg(&cc, "-I");
-	arg(&cc, env_or("FAILSIG_INCLUDE", FSIG_INCLUDE));
-	arg(&cc, "-o");
-	arg(&cc, o->out);
-	arg(&cc, c_path);
-	char *lib = xmalloc(strlen(env_or("FAILSIG_RUNTIME", FSIG_LIBDIR)) + 32);
-	sprintf(lib, "%s/libfailsig.a", env_or("FAILSIG_RUNTIME", FSIG_LIBDIR));
-	arg(&cc, lib);
-	free(lib);
-	args_split(&cc, FSIG_LIBS);
-	ok = run(cc.v);
-	args_free(&cc);
+	ok = ok && run_all(re2c, parts, jobs) && run_all(cc, parts + 1, jobs);
+	if(ok) {
+		cc_args(&link, NULL);
+		arg(&link, "-o");
+		arg(&link, o->out);
+		for(size_t k = 0; k < parts; k++)
+			arg(&link, files[3 * k + 2]);
+		arg(&link, tables_obj);
+		char *lib = path_in(env_or("FAILSIG_RUNTIME", FSIG_LIBDIR), "libfailsig.a", 0);
+		arg(&link, lib);
+		free(lib);
+		args_split(&link, FSIG_LIBS);
+		ok = run_all(&link, 1, 1);
+	}
 	rc = ok ? EXIT_CLEAN : EXIT_USAGE;
-out:
-	if(use_tmp) {
-		unlink(c_path);
-		unlink(re_path);
-		rmdir(tmpdir);
+
+	for(size_t k = 0; k < parts; k++)
+		args_free(&re2c[k]);
+	for(size_t k = 0; k <= parts; k++)
+		args_free(&cc[k]);
+	args_free(&link);
+	dynbuf_free(&src);
+	for(size_t i = 0; i < nfiles; i++) {
+		if(!o->keep)
+			unlink(files[i]);
+		free(files[i]);
 	}
-	free(re_path);
-	free(c_path);
+	if(!o->keep)
+		rmdir(dir);
+	free(dir);
+	return rc;
+}
+
+/* --emit=re or --emit=c: the whole scanner as one file. */
+static int emit_source(const struct options *o, const struct compilation *c,
+                       const struct atomset *atoms, const char *origin)
+{
+	struct dynbuf src;
+	dynbuf_init(&src, MAX_GENERATED);
+	int rc = EXIT_USAGE;
+	if(!gen_scanner(c, atoms, origin, &src)) {
+		fprintf(stderr, "failsigc: generated scanner exceeds %d MiB\n", MAX_GENERATED >> 20);
+	} else if(strcmp(o->emit, "re") == 0) {
+		rc = write_file(o->out, src.ptr, src.len) ? EXIT_CLEAN : EXIT_USAGE;
+	} else {
+		char *re = xmalloc(strlen(o->out) + 4);
+		sprintf(re, "%s.re", o->out);
+		struct argv a = {0};
+		re2c_args(&a, o->out, re);
+		if(write_file(re, src.ptr, src.len) && run_all(&a, 1, 1))
+			rc = EXIT_CLEAN;
+		unlink(re);
+		args_free(&a);
+		free(re);
+	}
+	dynbuf_free(&src);
 	return rc;
 }
 
@@ -340,24 +483,17 @@ int main(int argc, char **argv)
 	if(is_build) {
 		struct atomset atoms;
 		atoms_build(c, &atoms);
-		struct dynbuf src;
-		dynbuf_init(&src, MAX_GENERATED);
 		struct dynbuf origin;
 		dynbuf_init(&origin, 4096);
 		for(size_t i = 0; i < o.ninputs; i++) {
 			if(strncmp(o.inputs[i], "-W", 2) != 0)
 				dynbuf_printf(&origin, "%s%s", origin.len ? " " : "", o.inputs[i]);
 		}
-		if(!gen_scanner(c, &atoms, origin.ptr, &src)) {
-			fprintf(stderr, "failsigc: generated scanner exceeds %d MiB\n", MAX_GENERATED >> 20);
-			rc = EXIT_USAGE;
-		} else if(o.emit && strcmp(o.emit, "re") == 0) {
-			rc = write_file(o.out, src.ptr, src.len) ? EXIT_CLEAN : EXIT_USAGE;
-		} else {
-			rc = build_binary(&o, src.ptr, src.len);
-		}
+		if(o.emit)
+			rc = emit_source(&o, c, &atoms, origin.ptr);
+		else
+			rc = build_binary(&o, c, &atoms, origin.ptr);
 		dynbuf_free(&origin);
-		dynbuf_free(&src);
 	}
 out:
 	compilation_free(c);
