@@ -114,10 +114,13 @@ demo:
 	$(MAKE) all
 	tests/demo.sh $(BUILD)
 
+bench:
+	sh bench/run.sh
+
 clean:
 	rm -rf build
 
-.PHONY: all units check check-fast demo clean
+.PHONY: all units check check-fast demo bench clean
 .DELETE_ON_ERROR:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
