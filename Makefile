@@ -22,7 +22,8 @@ ifeq ($(SAN),1)
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 OPT      = -O1
 endif
-CPPFLAGS = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iruntime -Icompiler -I$(BUILD)/grammar
+CPPFLAGS = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iruntime -Icompiler -I$(BUILD)/grammar \
+           -I$(BUILD)/compiler
 CFLAGS   = $(WARN) $(OPT) -g $(SANFLAGS)
 DEPFLAGS = -MMD -MP
 LDLIBS   = -ljansson
@@ -62,6 +63,22 @@ $(BUILD)/grammar/parser.c $(BUILD)/grammar/parser.h: grammar/parser.y
 	@mkdir -p $(@D)
 	$(call say,BISON,$@)
 	$(Q)$(BISON) -Wall -Werror --defines=$(BUILD)/grammar/parser.h -o $(BUILD)/grammar/parser.c $<
+
+# How common each 4-byte gram is in CI logs: the prefilter avoids common
+# ones (compiler/atoms.c). Counted from the project's own log corpus.
+GRAM_CORPUS := $(sort $(wildcard tests/corpus/*.log tests/logs/*.log rules/*/examples/*.log))
+
+$(BUILD)/tools/gramfreq: tools/gramfreq.c runtime/ruleset.h
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
+$(BUILD)/compiler/gramfreq.h: $(BUILD)/tools/gramfreq $(GRAM_CORPUS)
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)$(BUILD)/tools/gramfreq $(GRAM_CORPUS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/compiler/atoms.o: $(BUILD)/compiler/gramfreq.h
 
 $(BUILD)/grammar/%.o: $(BUILD)/grammar/%.c
 	$(call say,CC,$@)

@@ -23,9 +23,11 @@ enum {
 	MAX_STEP = 8,                /* longest probe stride: 8 grams per literal */
 };
 
-/* How common a byte is in CI logs, 1 (rare) to 10 (everywhere): a heuristic
- * from reading GHC and GitLab runner logs. The rarest gram of a factor is the
- * one with the smallest sum of weights. */
+#include "gramfreq.h"
+
+/* How common a byte is in CI logs, 1 (rare) to 10 (everywhere): the tie
+ * breaker between grams the corpus never showed (a heuristic from reading
+ * GHC and GitLab runner logs). */
 static int byte_weight(unsigned char b)
 {
 	if(b == ' ')
@@ -43,6 +45,20 @@ static int byte_weight(unsigned char b)
 	if(b >= 0x21 && b < 0x7f)
 		return 3;
 	return 2;
+}
+
+/* How common the gram at g is: its corpus frequency (log2 of the count,
+ * tools/gramfreq.c) dominates; byte weights break ties. Lower is rarer. */
+static int gram_score(const unsigned char *g)
+{
+	uint32_t folded = 0;
+	int weights = 0;
+	for(int k = 3; k >= 0; k--) {
+		unsigned char c = g[k] >= 'A' && g[k] <= 'Z' ? (unsigned char)(g[k] + 32) : g[k];
+		folded = folded << 8 | c;
+		weights += byte_weight(g[k]);
+	}
+	return gram_freq[fsig_gram_hash(folded) >> 16] * 64 + weights;
 }
 
 static bool same_pattern(const struct pattern *a, const struct pattern *b)
@@ -87,15 +103,26 @@ static int intern(struct builder *b, struct pattern *pat)
 	at->rx = pat->rx;
 	at->flags = (pat->raw ? FSIG_ATOM_RAW : 0) | (pat->flags & RX_ICASE ? FSIG_ATOM_ICASE : 0);
 	b->nonlazy[s->n] = !pat->lazy_use;
+	if(!pat->is_regex) {
+		/* Factors come lower-cased for /i; keep the literal the same way. */
+		unsigned char *lit = arena_alloc(a, pat->len + 1);
+		for(size_t k = 0; k < pat->len; k++) {
+			unsigned char ch = (unsigned char)pat->text[k];
+			lit[k] = (pat->flags & RX_ICASE) && ch >= 'A' && ch <= 'Z' ? (unsigned char)(ch + 32) : ch;
+		}
+		at->literal = lit;
+		at->literal_len = pat->len;
+	}
 	pat->atom = (int)s->n;
 	return (int)s->n++;
 }
 
-static void add_gram(struct builder *b, uint32_t gram, uint32_t atom)
+static void add_gram(struct builder *b, uint32_t gram, uint32_t atom, int32_t offset)
 {
 	b->grams = arena_grow(b->c->arena, b->grams, sizeof *b->grams, &b->cap_grams, b->ngrams + 1);
 	b->grams[b->ngrams].gram = gram;
 	b->grams[b->ngrams].atom = atom;
+	b->grams[b->ngrams].offset = offset;
 	b->ngrams++;
 }
 
@@ -105,10 +132,10 @@ static uint32_t load_gram(const unsigned char *p)
 }
 
 static void add_gram_variants(struct builder *b, const unsigned char *g, bool icase,
-                              uint32_t atom)
+                              uint32_t atom, int32_t offset)
 {
 	if(!icase) {
-		add_gram(b, load_gram(g), atom);
+		add_gram(b, load_gram(g), atom, offset);
 		return;
 	}
 	/* Every case variant of the gram's letters (at most 16). */
@@ -128,28 +155,75 @@ static void add_gram_variants(struct builder *b, const unsigned char *g, bool ic
 			}
 		}
 		if(valid)
-			add_gram(b, load_gram(v), atom);
+			add_gram(b, load_gram(v), atom, offset);
 	}
 }
 
-/* Enter the `step` consecutive grams of the rarest window of step + 3 bytes
- * of factor f for atom (see struct fsig_prefilter). */
-static void add_factor(struct builder *b, const struct rx_factor *f, unsigned step, uint32_t atom)
+/* The rarest window of step + 3 bytes of factor f: its offset, and in
+ * *score how common it is (as common as its most common gram, since every
+ * one of its grams sends the scanner to the atom). */
+static size_t best_window(const struct rx_factor *f, unsigned step, int *score)
 {
 	size_t window = step + GRAM - 1;
 	size_t best = 0;
 	int best_score = 1 << 30;
 	for(size_t i = 0; i + window <= f->len; i++) {
-		int score = 0;
-		for(size_t k = 0; k < window; k++)
-			score += byte_weight(f->bytes[i + k]);
-		if(score < best_score) {
-			best_score = score;
+		int sc = 0;
+		for(size_t k = 0; k < step; k++) {
+			int gs = gram_score(f->bytes + i + k);
+			sc = gs > sc ? gs : sc;
+		}
+		if(sc < best_score) {
+			best_score = sc;
 			best = i;
 		}
 	}
+	*score = best_score;
+	return best;
+}
+
+/* Enter the `step` consecutive grams of the rarest window of factor f for
+ * atom (see struct fsig_prefilter). */
+static void add_factor(struct builder *b, const struct rx_factor *f, unsigned step, uint32_t atom)
+{
+	int score;
+	size_t best = best_window(f, step, &score);
+	/* The factor of a "..." pattern is the whole literal: a gram hit can be
+	 * confirmed in place (runtime/scan.c). */
+	const struct atom *at = &b->set->v[atom];
+	bool whole = at->literal && f->len == at->literal_len;
 	for(size_t k = 0; k < step; k++)
-		add_gram_variants(b, f->bytes + best + k, f->icase, atom);
+		add_gram_variants(b, f->bytes + best + k, f->icase, atom,
+		                  whole ? (int32_t)(best + k) : -1);
+}
+
+/* The probe stride that makes the scan cheapest: a longer stride probes
+ * fewer positions, but its longer windows may leave only common grams, and
+ * each line a common gram selects costs a matcher run. Cost per byte of log,
+ * roughly: PROBE_COST / step for the probes, plus, per atom, the share of
+ * lines its window occurs in (2^freq over the corpus' lines) times
+ * MATCH_COST. */
+static unsigned choose_step(const struct rx_factors *factors, size_t n, unsigned max_step)
+{
+	enum { PROBE_COST = 10, MATCH_COST = 3, CORPUS_LINES = 4096 };
+	unsigned best = 1;
+	double best_cost = 1e300;
+	for(unsigned step = 1; step <= max_step; step++) {
+		double cost = (double)PROBE_COST / step;
+		for(size_t i = 0; i < n; i++) {
+			for(size_t k = 0; k < factors[i].n; k++) {
+				int score;
+				best_window(&factors[i].v[k], step, &score);
+				double share = (double)(1u << (score / 64)) / CORPUS_LINES;
+				cost += MATCH_COST * (share < 1 ? share : 1);
+			}
+		}
+		if(cost < best_cost) {
+			best_cost = cost;
+			best = step;
+		}
+	}
+	return best;
 }
 
 static int cmp_gram(const void *x, const void *y, void *arg)
@@ -164,6 +238,8 @@ static int cmp_gram(const void *x, const void *y, void *arg)
 		return a->gram < b->gram ? -1 : 1;
 	if(a->atom != b->atom)
 		return a->atom < b->atom ? -1 : 1;
+	if(a->offset != b->offset)
+		return a->offset < b->offset ? -1 : 1;
 	return 0;
 }
 
@@ -211,7 +287,7 @@ static void build_prefilter(struct builder *b)
 	s->ngrams = 0;
 	for(size_t i = 0; i < b->ngrams; i++) {
 		if(i > 0 && b->grams[i].gram == b->grams[i - 1].gram &&
-		   b->grams[i].atom == b->grams[i - 1].atom)
+		   b->grams[i].atom == b->grams[i - 1].atom && b->grams[i].offset == b->grams[i - 1].offset)
 			continue;
 		s->grams[s->ngrams++] = b->grams[i];
 	}
@@ -248,7 +324,8 @@ void atoms_build(struct compilation *c, struct atomset *out)
 			intern(&b, r->unless[u].pat);
 	}
 
-	/* The probe stride: as long as the shortest literal of any atom allows. */
+	/* The probe stride: at most what the shortest literal of any atom
+	 * allows, and no longer than pays off (choose_step). */
 	size_t cap_always = 0;
 	struct rx_factors *factors = arena_alloc(c->arena, (out->n + 1) * sizeof *factors);
 	unsigned step = MAX_STEP;
@@ -270,6 +347,7 @@ void atoms_build(struct compilation *c, struct atomset *out)
 			out->always[out->nalways++] = (uint32_t)i;
 		}
 	}
+	step = choose_step(factors, out->n, step);
 	out->step = step;
 	for(size_t i = 0; i < out->n; i++) {
 		for(size_t k = 0; k < factors[i].n; k++)

@@ -24,6 +24,8 @@ struct atom {
 	const struct rx *rx;
 	unsigned flags;              /* FSIG_ATOM_* */
 	uint32_t ngrams;             /* grams entered in the prefilter for it */
+	const unsigned char *literal; /* a "..." pattern's bytes (lower-cased for /i), or NULL */
+	size_t literal_len;
 };
 
 struct atomset {

@@ -116,10 +116,10 @@ static void gen_prefilter(const struct atomset *a, struct dynbuf *out)
 	dynbuf_printf(out, "static const struct fsig_gram prefilter_grams[%zu] = {\n",
 	              a->ngrams ? a->ngrams : 1);
 	for(size_t g = 0; g < a->ngrams; g++)
-		dynbuf_printf(out, "\t{0x%08" PRIx32 "u, %" PRIu32 "},\n", a->grams[g].gram,
-		              a->grams[g].atom);
+		dynbuf_printf(out, "\t{0x%08" PRIx32 "u, %" PRIu32 ", %" PRId32 "},\n", a->grams[g].gram,
+		              a->grams[g].atom, a->grams[g].offset);
 	if(!a->ngrams)
-		dynbuf_adds(out, "\t{0, 0},\n");
+		dynbuf_adds(out, "\t{0, 0, -1},\n");
 	dynbuf_adds(out, "};\n\n");
 
 	dynbuf_printf(out, "static const uint32_t prefilter_always[%zu] = {",
@@ -132,10 +132,15 @@ static void gen_prefilter(const struct atomset *a, struct dynbuf *out)
 	for(size_t i = 0; i < a->n; i++) {
 		dynbuf_adds(out, "\t{");
 		c_str(out, a->v[i].source);
-		dynbuf_printf(out, ", fsig_atom_%zu, %u},\n", i, a->v[i].flags);
+		dynbuf_printf(out, ", fsig_atom_%zu, %u, ", i, a->v[i].flags);
+		if(a->v[i].literal)
+			c_string(out, (const char *)a->v[i].literal, a->v[i].literal_len);
+		else
+			dynbuf_adds(out, "NULL");
+		dynbuf_printf(out, ", %zu},\n", a->v[i].literal_len);
 	}
 	if(!a->n)
-		dynbuf_adds(out, "\t{NULL, NULL, 0},\n");
+		dynbuf_adds(out, "\t{NULL, NULL, 0, NULL, 0},\n");
 	dynbuf_adds(out, "};\n\n");
 }
 

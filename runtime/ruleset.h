@@ -32,6 +32,8 @@ struct fsig_atom {
 	const char *source;      /* the pattern as written: "\"No space\"" or "/a.*b/i" */
 	fsig_match_fn match;
 	unsigned flags;          /* enum fsig_atom_flags */
+	const char *literal;     /* a "..." pattern's bytes (lower-cased if ICASE), else NULL: */
+	uint32_t literal_len;    /* a gram hit is confirmed in place, without the matcher */
 };
 
 /* Prefilter: a bit table of hashed 4-byte grams; a set bit may mean a
@@ -45,6 +47,7 @@ struct fsig_atom {
 struct fsig_gram {
 	uint32_t gram;           /* 4 bytes as loaded little-endian from the line */
 	uint32_t atom;           /* index into atoms */
+	int32_t offset;          /* where the gram sits in the atom's literal; -1: not a literal */
 };
 
 struct fsig_prefilter {

@@ -84,6 +84,42 @@ static inline void try_atom(struct scanner *s, uint32_t a, const unsigned char *
 		s->hits[s->nhits++] = a;
 }
 
+static bool same_icase(const unsigned char *text, const char *lower, size_t n)
+{
+	for(size_t i = 0; i < n; i++) {
+		unsigned char c = text[i];
+		if(c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c + 32);
+		if(c != (unsigned char)lower[i])
+			return false;
+	}
+	return true;
+}
+
+/* A gram of a "..." atom's literal was found at p[pos]: the literal would
+ * start `offset` bytes earlier. Comparing it in place is much cheaper than
+ * running the atom's DFA over the line; a miss leaves the atom open for
+ * later grams of the line. */
+static inline void try_literal(struct scanner *s, uint32_t a, const unsigned char *p, size_t len,
+                               size_t pos, size_t offset, unsigned kinds)
+{
+	if(s->stamp[a] == s->gen)
+		return;
+	const struct fsig_atom *at = &s->rs->atoms[a];
+	if(!(kinds & (at->flags & FSIG_ATOM_RAW ? TEXT_RAW : TEXT_DISPLAYED)))
+		return;
+	if(pos < offset || pos - offset + at->literal_len > len)
+		return;
+	const unsigned char *start = p + pos - offset;
+	s->tried = true;
+	bool same = at->flags & FSIG_ATOM_ICASE ? same_icase(start, at->literal, at->literal_len)
+	                                        : memcmp(start, at->literal, at->literal_len) == 0;
+	if(same) {
+		s->stamp[a] = s->gen;
+		s->hits[s->nhits++] = a;
+	}
+}
+
 /* Slide the gram prefilter over p[0..len) and run candidate matchers of the
  * atoms that read this kind of text (TEXT_*). */
 static void prefilter(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds)
@@ -101,8 +137,13 @@ static void prefilter(struct scanner *s, const unsigned char *p, size_t len, uns
 			continue;
 		uint32_t k = fsig_gram_bucket(h, pf->buckets_log2);
 		for(uint32_t j = pf->bucket_start[k]; j < pf->bucket_start[k + 1]; j++) {
-			if(pf->grams[j].gram == g)
-				try_atom(s, pf->grams[j].atom, p, kinds);
+			const struct fsig_gram *e = &pf->grams[j];
+			if(e->gram != g)
+				continue;
+			if(e->offset >= 0)
+				try_literal(s, e->atom, p, len, i, (size_t)e->offset, kinds);
+			else
+				try_atom(s, e->atom, p, kinds);
 		}
 	}
 	for(uint32_t i = 0; i < pf->nalways; i++)
