@@ -2,12 +2,14 @@
  * turns them into the matcher binary (generate re2c source, run re2c, compile
  * and link with the runtime library). */
 #include <errno.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -96,6 +98,21 @@ static const char *env_or(const char *name, const char *fallback)
 	return v && *v ? v : fallback;
 }
 
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Seconds one re2c or C compiler run may take (FAILSIG_BUILD_TIMEOUT). */
+static int build_timeout(void)
+{
+	const char *s = getenv("FAILSIG_BUILD_TIMEOUT");
+	int v = s ? atoi(s) : 0;
+	return v > 0 ? v : 300;
+}
+
 /* Start argv (argv[0] looked up in PATH); 0 on failure after a message. */
 static pid_t start(char *const argv[])
 {
@@ -108,15 +125,32 @@ static pid_t start(char *const argv[])
 	return pid;
 }
 
-/* Wait for pid (running argv0); true if it exited with status 0. */
-static bool finish(pid_t pid, const char *argv0)
+/* Wait for pid (running argv0) until `deadline` (CLOCK_MONOTONIC seconds);
+ * past it the process is killed: a rule set must never hang the build.
+ * True if it exited with status 0. */
+static bool finish(pid_t pid, const char *argv0, double deadline, const char *what)
 {
 	int status;
-	while(waitpid(pid, &status, 0) < 0) {
-		if(errno != EINTR) {
+	for(;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if(r == pid)
+			break;
+		if(r < 0 && errno != EINTR) {
 			fprintf(stderr, "failsigc: waiting for %s: %s\n", argv0, strerror(errno));
 			return false;
 		}
+		if(now() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			fprintf(stderr,
+			        "failsigc: error: %s did not finish within %d s on %s: the patterns are too "
+			        "complex to compile (see the dfa-size diagnostic in docs/diagnostics.md); "
+			        "FAILSIG_BUILD_TIMEOUT raises the limit\n",
+			        argv0, build_timeout(), what);
+			return false;
+		}
+		struct timespec nap = {0, 20 * 1000 * 1000};
+		nanosleep(&nap, NULL);
 	}
 	if(WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return true;
@@ -169,26 +203,31 @@ static void args_free(struct argv *a)
 	a->n = a->cap = 0;
 }
 
-/* Run the commands, at most `jobs` at a time; true if all succeeded. */
-static bool run_all(struct argv *cmds, size_t n, size_t jobs)
+/* Run the commands, at most `jobs` at a time, each within the build
+ * timeout; true if all succeeded. what[i] names what command i works on. */
+static bool run_all(struct argv *cmds, size_t n, size_t jobs, char **what)
 {
 	pid_t *pids = xcalloc(n ? n : 1, sizeof *pids);
+	double *deadline = xcalloc(n ? n : 1, sizeof *deadline);
 	bool ok = true;
 	size_t next = 0, done = 0;
 	while(done < n) {
 		while(ok && next < n && next - done < jobs) {
 			pids[next] = start(cmds[next].v);
+			deadline[next] = now() + build_timeout();
 			if(!pids[next])
 				ok = false;
 			next++;
 		}
 		if(done == next)
 			break;
-		if(pids[done] && !finish(pids[done], cmds[done].v[0]))
+		if(pids[done] && !finish(pids[done], cmds[done].v[0], deadline[done],
+		                         what ? what[done] : "the generated scanner"))
 			ok = false;
 		done++;
 	}
 	free(pids);
+	free(deadline);
 	return ok;
 }
 
@@ -334,7 +373,18 @@ static int build_binary(const struct options *o, const struct compilation *c,
 	arg(&cc[parts], tables_obj);
 	arg(&cc[parts], tables);
 
-	ok = ok && run_all(re2c, parts, jobs) && run_all(cc, parts + 1, jobs);
+	char *what[MAX_PARTS + 1];
+	for(size_t k = 0; k <= parts; k++) {
+		what[k] = xmalloc(160);
+		if(k == parts)
+			snprintf(what[k], 160, "the rule table");
+		else
+			snprintf(what[k], 160, "the matchers of patterns %zu-%zu (%s ...)", bounds[k],
+			         bounds[k + 1] - 1, atoms->v[bounds[k]].source);
+	}
+	ok = ok && run_all(re2c, parts, jobs, what) && run_all(cc, parts + 1, jobs, what);
+	for(size_t k = 0; k <= parts; k++)
+		free(what[k]);
 	if(ok) {
 		cc_args(&link, NULL);
 		arg(&link, "-o");
@@ -346,7 +396,7 @@ static int build_binary(const struct options *o, const struct compilation *c,
 		arg(&link, lib);
 		free(lib);
 		args_split(&link, FSIG_LIBS);
-		ok = run_all(&link, 1, 1);
+		ok = run_all(&link, 1, 1, NULL);
 	}
 	rc = ok ? EXIT_CLEAN : EXIT_USAGE;
 
@@ -383,7 +433,7 @@ static int emit_source(const struct options *o, const struct compilation *c,
 		sprintf(re, "%s.re", o->out);
 		struct argv a = {0};
 		re2c_args(&a, o->out, re);
-		if(write_file(re, src.ptr, src.len) && run_all(&a, 1, 1))
+		if(write_file(re, src.ptr, src.len) && run_all(&a, 1, 1, NULL))
 			rc = EXIT_CLEAN;
 		unlink(re);
 		args_free(&a);
