@@ -21,7 +21,8 @@
 
 /* A C string literal of bytes s[0..n): printable ASCII as is, everything
  * else as three-digit octal (no hex escapes: they would swallow following
- * hex digits). '?' is escaped against trigraphs. */
+ * hex digits). '?' is escaped against trigraphs, and the '*' of "/\*" so
+ * that re2c, which reads the whole file, never sees the start of a block. */
 static void c_string(struct dynbuf *out, const char *s, size_t n)
 {
 	dynbuf_add(out, "\"", 1);
@@ -30,7 +31,7 @@ static void c_string(struct dynbuf *out, const char *s, size_t n)
 		if(ch == '"' || ch == '\\') {
 			char e[2] = {'\\', (char)ch};
 			dynbuf_add(out, e, 2);
-		} else if(ch >= 0x20 && ch < 0x7f && ch != '?') {
+		} else if(ch >= 0x20 && ch < 0x7f && ch != '?' && !(ch == '*' && i > 0 && s[i - 1] == '/')) {
 			dynbuf_add(out, &ch, 1);
 		} else {
 			dynbuf_printf(out, "\\%03o", ch);
@@ -50,13 +51,16 @@ static void c_str(struct dynbuf *out, const char *s)
 	c_string(out, s, strlen(s));
 }
 
-/* A C comment can't contain the closing sequence; spell atoms safely. */
+/* A C comment can't contain the closing sequence, and re2c takes any "/\*!"
+ * for the start of a block: spell atoms safely. */
 static void comment_text(struct dynbuf *out, const char *s)
 {
 	for(; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 		if(ch == '*' && s[1] == '/')
 			dynbuf_adds(out, "*\\/");
+		else if(ch == '/' && s[1] == '*')
+			dynbuf_adds(out, "/\\");
 		else if(ch < 0x20 || ch >= 0x7f)
 			dynbuf_adds(out, "?");
 		else
