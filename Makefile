@@ -106,9 +106,11 @@ $(BUILD)/failsigc: $(BUILD)/compiler/main.o $(BUILD)/libfailsigc.a $(BUILD)/libf
 	$(call say,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
+# Seven GHC checks never had a ticket (spuriobot cites none): known, so the
+# build does not repeat the warning; `failsigc check rules/ghc` shows it.
 $(BUILD)/failsig: $(BUILD)/failsigc $(BUILD)/libfailsig.a $(RULES)
 	$(call say,FAILSIGC,$@)
-	$(Q)$(BUILD)/failsigc build rules/ghc -o $@
+	$(Q)$(BUILD)/failsigc build -Wno-missing-ticket rules/ghc -o $@
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libfailsigc.a $(BUILD)/libfailsig.a
 	@mkdir -p $(@D)

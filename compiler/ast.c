@@ -18,7 +18,12 @@
 #include "parser.h"
 #include "xalloc.h"
 
-enum { DEFAULT_RETRY_MAX = 3, MAX_RETRY_MAX = 100 };
+enum {
+	DEFAULT_RETRY_MAX = 3,
+	MAX_RETRY_MAX = 100,
+	MAX_DIR_DEPTH = 16,          /* a rules directory is not a file system walk: */
+	MAX_DIR_ENTRIES = 20000,     /* `include "/"` must end quickly, with an error */
+};
 
 struct compilation *compilation_new(void)
 {
@@ -60,9 +65,21 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Every *.rules file below dir, sorted by path, loaded in that order. */
-static bool load_dir(struct compilation *c, const char *dir, struct loc from)
+static bool load(struct compilation *c, const char *path, struct loc from, int depth);
+
+/* Every *.rules file below dir, sorted by path, loaded in that order.
+ * Symbolic links to directories are not followed (no cycles), and the walk
+ * is bounded in depth and in entries visited. */
+static bool load_dir(struct compilation *c, const char *dir, struct loc from, int depth)
 {
+	if(depth > MAX_DIR_DEPTH) {
+		diag_report(c->diag, DIAG_INCLUDE, from, NULL,
+		            "directory '%s' is nested more than %d levels deep below the included one",
+		            dir, MAX_DIR_DEPTH);
+		return false;
+	}
+	if(c->dir_entries > MAX_DIR_ENTRIES)
+		return false;  /* the walk was stopped, and said so once */
 	DIR *d = opendir(dir);
 	if(!d) {
 		diag_report(c->diag, DIAG_INCLUDE, from, NULL, "cannot read directory '%s': %s", dir,
@@ -75,6 +92,17 @@ static bool load_dir(struct compilation *c, const char *dir, struct loc from)
 	for(e = readdir(d); e; e = readdir(d)) {
 		if(e->d_name[0] == '.')
 			continue;
+		if(++c->dir_entries > MAX_DIR_ENTRIES) {
+			closedir(d);
+			for(size_t i = 0; i < n; i++)
+				free(names[i]);
+			free(names);
+			diag_report(c->diag, DIAG_INCLUDE, from, NULL,
+			            "more than %d directory entries read below '%s': include the "
+			            "directory of the rule files, not a whole file system",
+			            MAX_DIR_ENTRIES, dir);
+			return false;
+		}
 		if(n == cap) {
 			cap = cap ? cap * 2 : 16;
 			names = xrealloc(names, cap * sizeof *names);
@@ -88,8 +116,10 @@ static bool load_dir(struct compilation *c, const char *dir, struct loc from)
 		char *path = arena_printf(c->arena, "%s%s%s", dir, ends_with(dir, "/") ? "" : "/",
 		                          names[i]);
 		struct stat st;
-		if(stat(path, &st) == 0 && (S_ISDIR(st.st_mode) || ends_with(path, ".rules")))
-			ok = ast_load(c, path, from) && ok;
+		if(lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			ok = load(c, path, from, depth + 1) && ok;
+		else if(ends_with(path, ".rules") && stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			ok = load(c, path, from, depth + 1) && ok;
 		free(names[i]);
 	}
 	free(names);
@@ -98,6 +128,11 @@ static bool load_dir(struct compilation *c, const char *dir, struct loc from)
 
 bool ast_load(struct compilation *c, const char *path, struct loc from)
 {
+	return load(c, path, from, 0);
+}
+
+static bool load(struct compilation *c, const char *path, struct loc from, int depth)
+{
 	struct stat st;
 	if(stat(path, &st) != 0) {
 		diag_report(c->diag, DIAG_INCLUDE, from, NULL, "cannot read '%s': %s", path,
@@ -105,7 +140,11 @@ bool ast_load(struct compilation *c, const char *path, struct loc from)
 		return false;
 	}
 	if(S_ISDIR(st.st_mode))
-		return load_dir(c, path, from);
+		return load_dir(c, path, from, depth);
+	if(!S_ISREG(st.st_mode)) {
+		diag_report(c->diag, DIAG_INCLUDE, from, NULL, "'%s' is not a regular file", path);
+		return false;
+	}
 
 	char real[PATH_MAX];
 	if(!realpath(path, real)) {

@@ -117,6 +117,7 @@ struct compilation {
 	size_t nreading, cap_reading;
 	const char **seen;             /* realpaths of files already read (read once) */
 	size_t nseen, cap_seen;
+	size_t dir_entries;            /* directory entries read by includes (bounded) */
 };
 
 struct compilation *compilation_new(void);   /* caller frees with compilation_free */

@@ -1,0 +1,37 @@
+#!/bin/sh
+# compile_limits.sh BUILD — failsigc on hostile rule files ends quickly with
+# a diagnostic: a rule set must never hang the compiler or the build.
+build=$(cd "${1:-build}" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+t() {  # name expected-exit grep-pattern command...
+	name=$1 want=$2 pat=$3
+	shift 3
+	n=$((n + 1))
+	"$@" >"$tmp/out" 2>&1
+	rc=$?
+	if [ "$rc" -eq "$want" ] && grep -q -- "$pat" "$tmp/out"; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name: exit $rc, expected $want and /$pat/"
+		head -n 5 "$tmp/out" | sed 's/^/# /'
+	fi
+}
+# A whole file system is not a rules directory (found by fuzzing).
+printf 'include "/"\n' >"$tmp/root.rules"
+t "include of / stops with an error" 1 "more than 20000 directory entries" \
+	"$build/failsigc" check "$tmp/root.rules"
+# Include cycles are reported, not followed.
+printf 'include "b.rules"\n' >"$tmp/a.rules"
+printf 'include "a.rules"\n' >"$tmp/b.rules"
+t "include cycle" 1 "include cycle" "$build/failsigc" check "$tmp/a.rules"
+# A pattern whose DFA explodes is refused before any code is generated.
+printf 'rule x "x" { ticket "t" match /error: .{200}foo/ example "x" }\n' >"$tmp/dfa.rules"
+t "exponential DFA refused by build" 1 "needs a DFA of more than" \
+	"$build/failsigc" build "$tmp/dfa.rules" -o "$tmp/bin"
+# A compile step that runs too long is killed with a clear error.
+printf 'rule y "y" { ticket "t" match /^\\w\\w(([\\wa-e]{15,400})+0{30,400}xyz)/ example "x" }\n' >"$tmp/slow.rules"
+t "build timeout" 2 "did not finish within 1 s" \
+	env FAILSIG_BUILD_TIMEOUT=1 "$build/failsigc" build "$tmp/slow.rules" -o "$tmp/bin"
+echo "1..$n"
