@@ -119,13 +119,15 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libfailsigc.a $
 
 units: $(UNIT_BIN)
 
+include tests/fuzz/fuzz.mk
+
 # The test suite: the whole build again under sanitizers, then every test.
 check:
-	$(MAKE) BUILD=build/asan SAN=1 all units
+	$(MAKE) BUILD=build/asan SAN=1 all units fuzz-replay-build
 	tests/run_all.sh build/asan
 
 # Release-build tests (faster; the CI runs `make check`).
-check-fast: all units
+check-fast: all units fuzz-replay-build
 	tests/run_all.sh $(BUILD)
 
 demo:
