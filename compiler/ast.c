@@ -344,7 +344,9 @@ void ast_unless(struct parse *p, struct pattern *a, enum fsig_unless_scope scope
 	u->within = within;
 	u->within_loc = within_loc;
 	u->loc = kw;
-	if(scope == FSIG_UNLESS_SAME_LINE)
+	/* Looked for only where eval asks: on the hit line, or (unless the
+	 * pattern reads raw bytes) on the lines around a hit. */
+	if(scope == FSIG_UNLESS_SAME_LINE || (scope == FSIG_UNLESS_WITHIN && !a->raw))
 		a->lazy_use = true;
 }
 

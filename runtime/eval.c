@@ -66,7 +66,13 @@ struct history {
 	size_t head;
 	size_t n;
 	uint64_t keep;           /* lines older than the newest - keep are dropped */
+	size_t maxlen;           /* bytes of a line kept */
 };
+
+/* Bytes of each earlier line kept for `unless … within` patterns that are
+ * matched on demand (see eval_new): a pattern is looked for in the first
+ * BACK_TEXT_MAX bytes of the lines before a hit. */
+enum { BACK_TEXT_MAX = 64 * 1024 };
 
 /* Per trigger. */
 struct tstate {
@@ -116,7 +122,21 @@ struct eval {
 	uint64_t *lazy_stamp;    /* per atom: the call in which lazy_val was computed */
 	unsigned char *lazy_val;
 	struct history hist;
+	/* Every recent line, when some `unless … within` pattern is lazy: it is
+	 * matched on the lines before a hit only when there is a hit, instead
+	 * of on every line (the scanner never looks for it). */
+	bool keep_back;
+	struct history back;
+	unsigned char *scratch;  /* a back line + '\n' + FSIG_PAD, for its matcher */
+	size_t scratch_cap;
 };
+
+/* A lazy `unless … within` atom: deferred to the lines around a hit. */
+static bool deferred(const struct fsig_ruleset *rs, const struct fsig_unless *un)
+{
+	unsigned f = rs->atoms[un->atom].flags;
+	return un->scope == FSIG_UNLESS_WITHIN && (f & FSIG_ATOM_LAZY) && !(f & FSIG_ATOM_RAW);
+}
 
 /* ---- candidate queues ------------------------------------------------- */
 
@@ -228,8 +248,8 @@ static void hist_push(struct history *h, uint64_t lineno, const unsigned char *t
 		h->head = 0;
 	}
 	struct hline *s = hist_at(h, h->n);
-	if(len > EVAL_TEXT_MAX)
-		len = EVAL_TEXT_MAX;
+	if(len > h->maxlen)
+		len = h->maxlen;
 	if(s->alloc < len + 1) {
 		s->text = xrealloc(s->text, len + 1);
 		s->alloc = len + 1;
@@ -435,6 +455,33 @@ static char *copy_text(const unsigned char *text, size_t len)
 	return xstrndup((const char *)text, len < EVAL_TEXT_MAX ? len : EVAL_TEXT_MAX);
 }
 
+/* A deferred `unless … within` atom: does it occur on one of the `before`
+ * lines preceding candidate c? They are in e->back (the current line is
+ * checked by the caller through occurs()). */
+static void look_back(struct eval *e, struct cand *c, int u, const struct fsig_unless *un)
+{
+	const struct fsig_atom *at = &e->rs->atoms[un->atom];
+	uint64_t from = c->line > un->before ? c->line - un->before : 1;
+	for(size_t i = hist_lower(&e->back, from); i < e->back.n; i++) {
+		const struct hline *l = hist_at(&e->back, i);
+		if(l->lineno >= c->line)
+			break;
+		size_t len = strlen(l->text);
+		if(len + 1 + FSIG_PAD > e->scratch_cap) {
+			e->scratch_cap = len + 1 + FSIG_PAD;
+			free(e->scratch);
+			e->scratch = xmalloc(e->scratch_cap);
+		}
+		memcpy(e->scratch, l->text, len);
+		e->scratch[len] = '\n';
+		memset(e->scratch + len + 1, 0, FSIG_PAD);
+		if(at->match(e->scratch)) {
+			suppress(c, u, l->lineno);
+			return;
+		}
+	}
+}
+
 /* A candidate (or arming line) for the current line: its section, the
  * same-line unless clauses, and `unless … within` occurrences already seen
  * (at most n lines before it, or on it). Later occurrences are added as
@@ -450,6 +497,8 @@ static struct cand cand_here(struct eval *e, struct rstate *st, const struct sca
 			suppress(&c, (int)u, ln->lineno);
 		else if(un->scope == FSIG_UNLESS_WITHIN && st->useen[u] && st->useen[u] + un->before >= c.line)
 			suppress(&c, (int)u, st->useen[u]);
+		else if(deferred(e->rs, un))
+			look_back(e, &c, (int)u, un);
 	}
 	return c;
 }
@@ -695,7 +744,7 @@ static void rule_line(struct eval *e, struct rstate *st, const struct scan_line 
  * the log has sections: a marker line without atoms would go unseen. */
 static void want_all_update(struct eval *e, bool lazy_armed)
 {
-	e->want_all = (e->opts & EVAL_EXPLAIN) || e->nalways > 0 || lazy_armed ||
+	e->want_all = (e->opts & EVAL_EXPLAIN) || e->nalways > 0 || lazy_armed || e->keep_back ||
 	              (e->sections_watch && !e->sections_seen);
 }
 
@@ -720,9 +769,9 @@ static bool rule_uses(const struct fsig_rule *rule, const struct fsig_ruleset *r
 		if(un->scope == FSIG_UNLESS_SAME_LINE)
 			continue;  /* checked on the hit line, which is visited anyway */
 		fn(arg, un->atom);
-		/* A lazy `within` or `in log` atom can only be known by looking at
-		 * every line: lines before a hit are as relevant as lines after. */
-		if(rs->atoms[un->atom].flags & FSIG_ATOM_LAZY)
+		/* A lazy `in log` atom can only be known by looking at every line.
+		 * A lazy `within` one is looked for around hits only (deferred). */
+		if((rs->atoms[un->atom].flags & FSIG_ATOM_LAZY) && !deferred(rs, un))
 			every_line = true;
 	}
 	return every_line;
@@ -839,8 +888,17 @@ struct eval *eval_new(const struct fsig_ruleset *rs, const struct fsig_job *job,
 		st->every_line = rule_uses(rule, rs, no_use, NULL);
 		if(st->every_line)
 			e->always[e->nalways++] = i;
+		for(uint32_t u = 0; u < rule->nunless; u++) {
+			if(deferred(rs, &rule->unless[u])) {
+				e->keep_back = true;
+				if(rule->unless[u].before > e->back.keep)
+					e->back.keep = rule->unless[u].before;
+			}
+		}
 	}
 	e->hist.keep = keep;
+	e->hist.maxlen = EVAL_TEXT_MAX;
+	e->back.maxlen = BACK_TEXT_MAX;
 	build_index(e);
 	want_all_update(e, false);
 	return e;
@@ -866,6 +924,8 @@ void eval_free(struct eval *e)
 		cq_free(&st->pending);
 	}
 	hist_free(&e->hist);
+	hist_free(&e->back);
+	free(e->scratch);
 	free(e->r);
 	free(e->res);
 	free(e->use_start);
@@ -919,6 +979,8 @@ void eval_line(void *ctx, const struct scan_line *ln, const uint32_t *atoms, siz
 		rule_line(e, &e->r[e->visit[i]], ln);
 	if(e->retain && !(e->opts & EVAL_EXPLAIN))
 		hist_push(&e->hist, ln->lineno, ln->text, ln->len);
+	if(e->keep_back)
+		hist_push(&e->back, ln->lineno, ln->text, ln->len);
 
 	/* Every rule with state was visited, so the new active list is among
 	 * the visited rules. */
