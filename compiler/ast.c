@@ -110,7 +110,8 @@ static bool load_dir(struct compilation *c, const char *dir, struct loc from, in
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if(n > 1)
+		qsort(names, n, sizeof *names, cmp_str);
 	bool ok = true;
 	for(size_t i = 0; i < n; i++) {
 		char *path = arena_printf(c->arena, "%s%s%s", dir, ends_with(dir, "/") ? "" : "/",
