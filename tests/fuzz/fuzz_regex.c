@@ -10,8 +10,9 @@
  * A body that does not parse must come with a sane error (offset inside the
  * body, length >= 1, a message on one line when the body is). A body that parses goes through
  * every pass the compiler runs — rx_matches_empty, rx_size_estimate,
- * rx_required_factors, rx_emit_re2c (into a roomy and a tiny capped buffer)
- * — and, when its size estimate is under the lint limit check.c uses, is
+ * rx_dfa_states (the size guard: in [1, cap + 1], and a smaller cap gives
+ * the same count or cap + 1), rx_required_factors, rx_emit_re2c (into a
+ * roomy and a tiny capped buffer) — and, when its size estimate is under the lint limit check.c uses, is
  * searched over fixed log lines, the input itself (up to its first '\n'), the
  * empty line and lines generated from the tree. Checked on every line L:
  *   - rx_search(r, L) == fb_search(r, L)                  (differential)
@@ -21,7 +22,7 @@
  *     (without a negated class) a match of the case-sensitive parse is a
  *     match of the icase one
  *   - a generated line (a member of the language by construction) matches
- *   - rx_literal(L) matches L
+ *   - rx_literal(L) matches L, and its DFA has len(L) + 1 states (KMP)
  * and the re2c text has balanced quotes, classes and parentheses. */
 #include "../../compiler/regex.c"
 #include "fuzz.h"
@@ -34,6 +35,8 @@ enum {
 	GEN_MAX = 512,          /* longest generated line */
 	GEN_TRIES = 4,
 	FACTOR_MIN = 4,         /* check.c's MIN_GRAM */
+	DFA_CAP = 2000,         /* check.c's MAX_ATOM_STATES */
+	DFA_SMALL_CAP = 200,    /* a second, smaller cap: the same count or cap + 1 */
 };
 
 static const char *const fixed_lines[] = {
@@ -280,6 +283,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_re2c(out.ptr, out.len);
 	dynbuf_free(&out);
 
+	/* The size guard: a count in [1, cap] or cap + 1. The construction
+	 * does not depend on the cap, so a smaller cap gives the same count
+	 * when it fits and cap + 1 otherwise. */
+	size_t states = rx_dfa_states(t.r, DFA_CAP);
+	FUZZ_CHECK(states >= 1 && states <= DFA_CAP + 1, "%zu DFA states with cap %d", states,
+	           DFA_CAP);
+	size_t small = rx_dfa_states(t.r, DFA_SMALL_CAP);
+	FUZZ_CHECK(small == (states <= DFA_SMALL_CAP ? states : DFA_SMALL_CAP + 1),
+	           "%zu DFA states with cap %d, %zu with cap %d", states, DFA_CAP, small,
+	           DFA_SMALL_CAP);
+
 	uint64_t psize = prog_size(t.r);
 	if(est > LINT_ESTIMATE || psize > SEARCH_PROG)
 		goto out;
@@ -306,11 +320,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_line(&t, gen_buf, g.n, true);
 	}
 
-	/* A literal of the first line matches it. */
+	/* A literal of the first line matches it, and its search DFA is the
+	 * Knuth-Morris-Pratt automaton: one state per prefix, len + 1. */
 	if(first <= LINE_MAX_LEN) {
 		struct rx *lit = rx_literal(t.a, body, first, flags);
 		FUZZ_CHECK(rx_search(lit, (const unsigned char *)body, first), "a literal does not match itself");
 		FUZZ_CHECK(rx_matches_empty(lit) == (first == 0), "literal of %zu bytes and matches_empty", first);
+		size_t ls = rx_dfa_states(lit, DFA_CAP);
+		FUZZ_CHECK(ls == first + 1, "%zu DFA states for a %zu-byte literal", ls, first);
 	}
 out:
 	arena_free(t.a);

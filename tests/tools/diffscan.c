@@ -64,10 +64,11 @@ enum {
 	MAX_LINES = 99,            /* < EVAL_MAX_HITS: every hit is kept */
 	MAX_KEPT = 100,            /* EVAL_MAX_HITS */
 	TEXT_MAX = 1024,           /* EVAL_TEXT_MAX */
-	MAX_DFA = 20000,           /* check.c's MAX_DFA_ESTIMATE */
+	MAX_ATOM_STATES = 2000,    /* check.c's limit of one pattern's DFA */
 	OWN_MATCH_MAX = 8192,      /* lines longer than this skip the own-matcher check */
 	MAX_REPORT = 12,           /* mismatching pairs printed per case */
 	MAX_MINIMISE = 3,          /* of which re-run alone */
+	HUGE = 4 << 20,            /* READER_MAX_LINE: longer lines are matched in pieces */
 };
 
 /* ---- options and small utilities --------------------------------------- */
@@ -82,6 +83,10 @@ static struct {
 	bool minimise;
 	int bufsize_pct;           /* % of cases run with a small FAILSIG_BUFSIZE */
 	int long_pct;              /* per mille of lines that are long */
+	int huge_permille;         /* per mille of cases with a line of ~4 MiB */
+	int build_timeout;         /* seconds */
+	bool reference_only;       /* -R: no failsig, only the checks of the reference */
+	int max_states;            /* DFA states of one generated pattern, at most */
 } opt = {
 	.failsigc = "build/failsigc",
 	.seed = 1,
@@ -89,6 +94,9 @@ static struct {
 	.minimise = true,
 	.bufsize_pct = 40,
 	.long_pct = 15,
+	.huge_permille = 20,
+	.build_timeout = 120,
+	.max_states = MAX_ATOM_STATES,
 };
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -339,6 +347,16 @@ static const char *word(void)
 	return words[rn(sizeof words / sizeof words[0])];
 }
 
+/* A word of 4 bytes or more. */
+static const char *long_word(void)
+{
+	for(;;) {
+		const char *w = word();
+		if(strlen(w) >= 4)
+			return w;
+	}
+}
+
 static unsigned odd_byte(void)
 {
 	return odd_bytes[rn(sizeof odd_bytes)];
@@ -354,6 +372,8 @@ static unsigned pat_byte(void)
 	}
 	if(k < 8)
 		return "abcdefxyzABCDEF019 _-:./"[rn(24)];
+	if(rn(30) == 0)
+		return '\n';  /* never in a line: branches and sets that cannot match */
 	return odd_byte();
 }
 
@@ -379,6 +399,7 @@ struct gen {
 	struct arena *A;
 	struct buf tmp;
 	int nodes;                 /* budget */
+	bool rich;                 /* long words: most branches get a 4-byte factor */
 };
 
 static struct node *mk(struct gen *g, enum nkind k)
@@ -578,8 +599,8 @@ static struct node *g_item(struct gen *g, int depth)
 {
 	struct node *n;
 	unsigned k = rn(100);
-	if(k < 35)
-		n = g_word(g, word());
+	if(k < 35 || (g->rich && k < 55))
+		n = g_word(g, g->rich ? long_word() : word());
 	else if(k < 50)
 		n = g_byte(g, pat_byte());
 	else if(k < 65)
@@ -594,7 +615,7 @@ static struct node *g_item(struct gen *g, int depth)
 		n = g_alt(g, depth - 1, false);
 	else
 		n = g_word(g, word());
-	if(n->kind != K_EMPTY && chance(n->kind == K_CAT ? 15 : 30))
+	if(n->kind != K_EMPTY && chance(n->kind == K_CAT ? (g->rich ? 5 : 15) : 30))
 		n = g_rep(g, n);
 	return n;
 }
@@ -822,6 +843,9 @@ static bool own_search(const struct node *n, const unsigned char *s, size_t len)
 
 /* ---- patterns and rules -------------------------------------------------- */
 
+/* Patterns generated, by [is regex]: with a prefilter gram, or always run. */
+static long stat_gram[2], stat_always[2];
+
 struct pat {
 	bool regex, raw;
 	unsigned flags;            /* RX_ICASE */
@@ -852,6 +876,7 @@ struct kase {
 	struct buf *model;             /* the generator's expectation of each display */
 	bool *model_known;
 	int nmodel;
+	int refused;                   /* patterns failsigc refused (replaced) */
 	size_t bufsize;                /* 0: FAILSIG_BUFSIZE unset */
 	/* hot strings for the log */
 	const unsigned char *hot[MAX_RULES * MAX_PATS];
@@ -887,7 +912,8 @@ static void spell_string(struct buf *b, const unsigned char *s, size_t n)
 
 static bool pattern_ok(struct pat *p)
 {
-	return p->rx && !rx_matches_empty(p->rx) && rx_size_estimate(p->rx) <= MAX_DFA;
+	size_t cap = (size_t)opt.max_states;
+	return p->rx && !rx_matches_empty(p->rx) && rx_dfa_states(p->rx, cap) <= cap;
 }
 
 static struct pat *make_literal(struct kase *k, struct gen *g, const unsigned char *bytes, size_t n,
@@ -962,6 +988,7 @@ static struct pat *gen_regex(struct kase *k, struct gen *g, bool raw)
 		p->raw = raw;
 		p->flags = chance(25) ? RX_ICASE : 0;
 		g->nodes = 0;
+		g->rich = chance(50);
 		struct node *root;
 		if(chance(8)) {
 			/* ^(a|b)$ and friends: one group between anchors. */
@@ -989,9 +1016,7 @@ static struct pat *gen_regex(struct kase *k, struct gen *g, bool raw)
 		p->rx = rx_parse(k->A, (char *)b.p, b.n, p->flags, &err);
 		if(!p->rx) {
 			/* A generator bug (the tree spells an invalid regex): say so. */
-			struct buf e = { 0 };
 			printf("# generator: rx_parse refused /%s/: %s\n", (char *)b.p, err.msg);
-			buf_free(&e);
 			buf_free(&b);
 			continue;
 		}
@@ -1012,6 +1037,15 @@ static struct pat *gen_regex(struct kase *k, struct gen *g, bool raw)
 	return NULL;
 }
 
+static struct pat *gen_pattern_literal(struct kase *k, struct gen *g)
+{
+	struct pat *p = gen_literal(k, g, chance(10));
+	k->pats[k->npats++] = p;
+	k->hot[k->nhot] = p->lit;
+	k->hotlen[k->nhot++] = p->litlen;
+	return p;
+}
+
 static struct pat *gen_pattern(struct kase *k, struct gen *g)
 {
 	if(k->npats > 0 && chance(8))
@@ -1026,6 +1060,11 @@ static struct pat *gen_pattern(struct kase *k, struct gen *g)
 	if(!p)
 		p = make_literal(k, g, (const unsigned char *)"abcd", 4, raw);
 	k->pats[k->npats++] = p;
+	struct rx_factors f;
+	if(rx_required_factors(k->A, p->rx, 4, &f))
+		stat_gram[p->regex]++;
+	else
+		stat_always[p->regex]++;
 	if(!p->regex && k->nhot < MAX_RULES * MAX_PATS) {
 		k->hot[k->nhot] = p->lit;
 		k->hotlen[k->nhot++] = p->litlen;
@@ -1175,8 +1214,20 @@ static void gen_line(struct kase *k, struct linegen *l)
 	if(kind < 6 + (unsigned)opt.long_pct / 10 + (rn(10) < (unsigned)opt.long_pct % 10)) {
 		/* A long line: thousands of bytes of words. */
 		size_t target = (size_t)range(1500, 40000);
-		while(l->raw.n < target)
-			gen_text(k, l);
+		bool escapes = chance(50);  /* then the display buffer must grow too */
+		while(l->raw.n < target) {
+			unsigned c = rn(100);
+			if(!escapes || c < 80)
+				gen_text(k, l);
+			else if(c < 90)
+				gen_ansi(l);
+			else if(c < 95)
+				gen_marker(l);
+			else if(c < 97)
+				lg_cr(l);
+			else
+				gen_broken_escape(l);
+		}
 		if(chance(50))
 			gen_text(k, l);
 		return;
@@ -1251,6 +1302,78 @@ static void gen_log(struct kase *k)
 	buf_free(&l.saved);
 }
 
+/* A log around one line of about 4 MiB or more, for the reader's split of
+ * long lines into pieces: pattern literals are planted across the piece
+ * boundaries. */
+static void gen_huge_log(struct kase *k)
+{
+	int before = range(0, 3), after = range(0, 3);
+	int n = before + 1 + after;
+	struct linegen l = { 0 };
+	k->log.n = 0;
+	k->model = xmem((size_t)n * sizeof *k->model);
+	k->model_known = xmem((size_t)n * sizeof *k->model_known);
+	k->nmodel = 0;
+	for(int i = 0; i < n; i++) {
+		if(i != before) {
+			gen_line(k, &l);
+			lg_finish(&l);
+		} else {
+			static const long delta[] = { -1, 0, 1, 2, 7, 100, 4096, HUGE, HUGE + 3 };
+			size_t target = (size_t)(HUGE + delta[rn(sizeof delta / sizeof delta[0])]);
+			l.raw.n = l.disp.n = 0;
+			bool escapes = chance(50);
+			while(l.raw.n < target) {
+				unsigned c = rn(100);
+				if(c < 97) {
+					/* Filler the literals hardly contain: the planted
+					 * ones decide. */
+					char f = " -=~%0123456789"[rn(15)];
+					lg_text(&l, &f, 1);
+				} else if(!escapes || c < 98)
+					gen_text(k, &l);
+				else if(c < 99)
+					gen_ansi(&l);
+				else if(rn(4) == 0)
+					lg_cr(&l);
+				else
+					gen_marker(&l);
+			}
+			l.raw.n = target;
+			/* Plant literals across every piece boundary and elsewhere. */
+			for(size_t b = HUGE; b < target + HUGE && k->nhot > 0; b += HUGE) {
+				for(int t = 0; t < 4; t++) {
+					int h = (int)rn((unsigned)k->nhot);
+					size_t len = k->hotlen[h];
+					if(len < 2 || len > 64)
+						continue;
+					size_t at = b - (size_t)range(0, (int)len);
+					if(t == 3)
+						at = rn((unsigned)(target - len));
+					if(at + len > target)
+						continue;
+					for(size_t j = 0; j < len; j++) {
+						unsigned char c = k->hot[h][j];
+						l.raw.p[at + j] = c == '\n' || c == '\r' || c == 0x1b ? 'x' : c;
+					}
+				}
+			}
+		}
+		bool last = i == n - 1;
+		bool no_nl = last && chance(25);
+		if(no_nl && l.raw.n == 0)
+			break;
+		buf_add(&k->log, l.raw.p, l.raw.n);
+		if(!no_nl)
+			buf_addc(&k->log, '\n');
+		buf_add(&k->model[k->nmodel], l.disp.p, l.disp.n);
+		k->model_known[k->nmodel++] = i != before;
+	}
+	buf_free(&l.raw);
+	buf_free(&l.disp);
+	buf_free(&l.saved);
+}
+
 /* Split the log as failsig numbers lines; compute display_line of each. */
 static void split_log(struct kase *k)
 {
@@ -1277,6 +1400,8 @@ static void split_log(struct kase *k)
 		const unsigned char *raw = k->log.p + k->line_off[n];
 		size_t len = k->line_len[n];
 		struct buf *d = &k->disp[n];
+		if(len > HUGE)
+			len = HUGE;  /* the first piece; pat_matches does the others */
 		buf_reserve(d, len + 1);
 		struct display_event ev[64];
 		size_t nev = 0;
@@ -1332,22 +1457,6 @@ static int run(char *const argv[], const char *out, const char *err, size_t bufs
 		struct timespec d = { 0, 2000000 };
 		nanosleep(&d, NULL);
 	}
-}
-
-/* Append the first lines of a file to b, each after prefix. */
-static void append_file(struct buf *b, const char *path, const char *prefix, int maxlines)
-{
-	FILE *f = fopen(path, "r");
-	if(!f)
-		return;
-	char line[512];
-	int n = 0;
-	while(n < maxlines && fgets(line, sizeof line, f)) {
-		line[strcspn(line, "\n")] = 0;
-		buf_printf(b, "%s%s\n", prefix, line);
-		n++;
-	}
-	fclose(f);
 }
 
 static void rule_text(struct buf *b, int id, const struct rule *r)
@@ -1431,11 +1540,48 @@ out:
 
 /* ---- the reference -------------------------------------------------------- */
 
+static bool contains(const unsigned char *s, size_t n, const unsigned char *w, size_t m)
+{
+	if(m == 0)
+		return true;
+	for(const unsigned char *q = s; n >= m && (q = memchr(q, w[0], n - m + 1 - (size_t)(q - s)));
+	    q++)
+		if(memcmp(q, w, m) == 0)
+			return true;
+	return false;
+}
+
+static bool search(const struct pat *p, const unsigned char *s, size_t n)
+{
+	if(n > OWN_MATCH_MAX && !p->regex)  /* huge lines: a literal is a substring */
+		return contains(s, n, p->lit, p->litlen);
+	return rx_search(p->rx, s, n);
+}
+
+/* A line longer than HUGE is matched in pieces of HUGE bytes (the reader's
+ * max_line), each displayed on its own, all with the line's number. */
 static bool pat_matches(const struct pat *p, const struct kase *k, int line)
 {
-	if(p->raw)
-		return rx_search(p->rx, k->log.p + k->line_off[line], k->line_len[line]);
-	return rx_search(p->rx, k->disp[line].p, k->disp[line].n);
+	const unsigned char *raw = k->log.p + k->line_off[line];
+	size_t len = k->line_len[line];
+	if(len <= HUGE) {
+		if(p->raw)
+			return search(p, raw, len);
+		return search(p, k->disp[line].p, k->disp[line].n);
+	}
+	bool found = false;
+	unsigned char *d = xmem(HUGE);
+	for(size_t off = 0; off < len && !found; off += HUGE) {
+		size_t n = len - off < HUGE ? len - off : HUGE;
+		if(p->raw) {
+			found = search(p, raw + off, n);
+		} else {
+			size_t dn = display_line(raw + off, n, d, NULL, 0, NULL);
+			found = search(p, d, dn);
+		}
+	}
+	free(d);
+	return found;
 }
 
 static bool rule_matches(const struct rule *r, const struct kase *k, int line)
@@ -1443,6 +1589,27 @@ static bool rule_matches(const struct rule *r, const struct kase *k, int line)
 	for(int p = 0; p < r->npat; p++)
 		if(pat_matches(r->pat[p], k, line))
 			return true;
+	return false;
+}
+
+static unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* Does s hold one of the factors (lower-cased ones without case)? */
+static bool holds_factor(const struct rx_factors *f, const unsigned char *s, size_t n)
+{
+	for(size_t j = 0; j < f->n; j++) {
+		const struct rx_factor *x = &f->v[j];
+		for(size_t i = 0; i + x->len <= n; i++) {
+			size_t m = 0;
+			while(m < x->len && (x->icase ? lower(s[i + m]) == x->bytes[m] : s[i + m] == x->bytes[m]))
+				m++;
+			if(m == x->len)
+				return true;
+		}
+	}
 	return false;
 }
 
@@ -1460,6 +1627,7 @@ static bool printable(const unsigned char *s, size_t n)
 
 static long test_no;
 static long failures;
+static long total_refused, total_factor_bad;
 static long total_hits, total_lines, total_rules, total_mismatch_pairs, total_ref_disagree,
 	total_display_disagree;
 
@@ -1508,10 +1676,11 @@ static int build_and_scan(const char *dir, const char *rules_text, size_t rules_
 	if(!write_file(rules, rules_text, rules_len) || !write_file(logp, log, loglen))
 		die("cannot write into %s", dir);
 	char *bargv[] = { (char *)opt.failsigc, "build", rules, "-o", bin, NULL };
-	int rc = run(bargv, bout, berr, 0, 300);
+	int rc = run(bargv, bout, berr, 0, opt.build_timeout);
 	if(rc != 0) {
-		snprintf(why, whylen, "failsigc build failed (status %d); see %s", rc, berr);
-		return -1;
+		snprintf(why, whylen, "failsigc build failed (status %d%s); see %s", rc,
+		         rc < 0 ? ", timeout" : "", berr);
+		return rc == 1 ? -2 : -1;
 	}
 	char *sargv[] = { bin, "scan", "--format", "json", logp, NULL };
 	rc = run(sargv, out, err, bufsize, 60);
@@ -1557,6 +1726,89 @@ static int minimise(const struct kase *k, const char *dir, int rule, int line, b
 	return res;
 }
 
+/* The byte column (0-based) where pattern p of rule id starts in rule_text. */
+static size_t pattern_column(int id, const struct rule *r, int p)
+{
+	struct buf b = { 0 };
+	buf_printf(&b, "rule r%d \"t\" { ticket \"t\"", id);
+	for(int i = 0; i < p; i++)
+		buf_printf(&b, " match %s", r->pat[i]->src);
+	buf_adds(&b, " match ");
+	size_t n = b.n;
+	buf_free(&b);
+	return n;
+}
+
+/* failsigc refused some patterns (diagnostics "case.rules:L:C: error:"): put
+ * fresh ones in their place. False if an error names no pattern. */
+static bool replace_refused(struct kase *k, struct gen *g, const char *dir, struct buf *msg)
+{
+	char path[4200];
+	pathf(path, sizeof path, "%s/build.err", dir);
+	FILE *f = fopen(path, "r");
+	if(!f)
+		return false;
+	char line[4096];
+	int replaced = 0;
+	bool unknown = false;
+	while(fgets(line, sizeof line, f)) {
+		char *at = strstr(line, "case.rules:");
+		if(!at || !strstr(line, ": error: "))
+			continue;
+		int ln, col;
+		if(sscanf(at, "case.rules:%d:%d:", &ln, &col) != 2 || ln < 2 || ln - 2 >= k->nrules) {
+			unknown = true;
+			continue;
+		}
+		struct rule *r = &k->rules[ln - 2];
+		int which = -1;
+		for(int p = 0; p < r->npat; p++) {
+			size_t c0 = pattern_column(ln - 2, r, p);
+			if((size_t)col - 1 >= c0 && (size_t)col - 1 < c0 + strlen(r->pat[p]->src))
+				which = p;
+		}
+		if(which < 0) {
+			unknown = true;
+			continue;
+		}
+		line[strcspn(line, "\n")] = 0;
+		const char *m = strstr(line, ": error: ") + 9;
+		buf_printf(msg, "# note: failsigc refused %s (%.160s)\n", r->pat[which]->src, m);
+		k->refused++;
+		r->pat[which] = gen_pattern(k, g);
+		replaced++;
+	}
+	fclose(f);
+	return replaced > 0 && !unknown;
+}
+
+/* Append the error lines of failsigc's stderr (not its warnings) to b. */
+static void append_errors(struct buf *b, const char *path, const char *prefix, int maxlines)
+{
+	FILE *f = fopen(path, "r");
+	if(!f)
+		return;
+	char line[512];
+	int n = 0, ctx = 0;
+	while(n < maxlines && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = 0;
+		bool warn = strstr(line, ": warning: ") != NULL || strstr(line, "warnings generated");
+		if(warn) {
+			ctx = 0;
+			continue;
+		}
+		if(strstr(line, ": error: ") || strstr(line, ": note: "))
+			ctx = 2;
+		else if(ctx > 0)
+			ctx--;
+		else if(line[0] == ' ')
+			continue;  /* the source excerpt of a warning */
+		buf_printf(b, "%s%s\n", prefix, line);
+		n++;
+	}
+	fclose(f);
+}
+
 struct pair {
 	int rule, line;
 	bool expect;
@@ -1570,18 +1822,28 @@ static void run_case(uint64_t seed)
 	rng = seed * 0x2545f4914f6cdd1du + 0x1234567u;
 	struct gen g = { .A = k->A };
 
+	/* A huge case (from its own draw, so that the other cases stay the
+	 * same whatever -H says): literal rules only, one line of ~4 MiB. */
+	uint64_t hs = seed ^ 0x68756765u;
+	hs = (hs ^ (hs >> 31)) * 0x7fb5d329728ea185u;
+	hs ^= hs >> 27;
+	bool huge = (int)(hs % 1000) < opt.huge_permille;
+
 	/* Rules. */
-	k->nrules = chance(10) ? range(1, 3) : range(1, MAX_RULES);
+	k->nrules = huge ? range(1, 8) : chance(10) ? range(1, 3) : range(1, MAX_RULES);
 	for(int r = 0; r < k->nrules; r++) {
 		k->rules[r].npat = chance(15) ? 2 : 1;
 		for(int p = 0; p < k->rules[r].npat; p++)
-			k->rules[r].pat[p] = gen_pattern(k, &g);
+			k->rules[r].pat[p] = huge ? gen_pattern_literal(k, &g) : gen_pattern(k, &g);
 	}
 	/* The log, with the model of each line's display. */
 	k->bufsize = chance((unsigned)opt.bufsize_pct) ? (size_t)(chance(50) ? range(16, 80)
 	                                                                     : range(81, 4096))
 	                                               : 0;
-	gen_log(k);
+	if(huge)
+		gen_huge_log(k);
+	else
+		gen_log(k);
 	split_log(k);
 
 	if(k->nmodel != k->nlines)
@@ -1593,14 +1855,31 @@ static void run_case(uint64_t seed)
 	mkdir(dir, 0755);
 
 	struct buf rt = { 0 };
-	buf_printf(&rt, "# diffscan case %llu\n", (unsigned long long)seed);
-	for(int r = 0; r < k->nrules; r++)
-		rule_text(&rt, r, &k->rules[r]);
-
 	struct buf msg = { 0 }, e1 = { 0 }, e2 = { 0 };
 	bool fail = false;
 	long hits = 0;
 
+	/* failsig. */
+	struct actual *a = xmem(sizeof *a);
+	char why[512];
+	int mism = 0;
+	struct pair minv[MAX_MINIMISE];
+	int nmin = 0;
+	int brc;
+	for(int attempt = 0;; attempt++) {
+		rt.n = 0;
+		buf_printf(&rt, "# diffscan case %llu\n", (unsigned long long)seed);
+		for(int r = 0; r < k->nrules; r++)
+			rule_text(&rt, r, &k->rules[r]);
+		if(opt.reference_only) {
+			brc = 0;
+			break;
+		}
+		brc = build_and_scan(dir, (char *)rt.p, rt.n, k->log.p, k->log.n, k->bufsize, k->nrules,
+		                     a, why, sizeof why);
+		if(brc != -2 || attempt == 5 || !replace_refused(k, &g, dir, &msg))
+			break;
+	}
 	/* The reference, and the checks of the reference. */
 	bool *ref = xmem((size_t)k->nrules * (size_t)(k->nlines ? k->nlines : 1));
 	for(int ln = 0; ln < k->nlines; ln++) {
@@ -1636,23 +1915,29 @@ static void run_case(uint64_t seed)
 				fail = true;
 				break;
 			}
+			/* The prefilter's promise: a line that matches holds a factor. */
+			struct rx_factors f;
+			if(got && rx_required_factors(k->A, p->rx, 4, &f) && !holds_factor(&f, s, n)) {
+				buf_printf(&msg, "# factors: %s matches line %d %s, which holds none of its "
+				                 "required factors:", p->src, ln + 1, esc(&e1, s, n, 200));
+				for(size_t j = 0; j < f.n; j++)
+					buf_printf(&msg, " %s%s", esc(&e1, f.v[j].bytes, f.v[j].len, 80),
+					           f.v[j].icase ? "/i" : "");
+				buf_addc(&msg, '\n');
+				total_factor_bad++;
+				fail = true;
+				break;
+			}
 		}
 	}
 
-	/* failsig. */
-	struct actual *a = xmem(sizeof *a);
-	char why[512];
-	int mism = 0;
-	struct pair minv[MAX_MINIMISE];
-	int nmin = 0;
-	if(build_and_scan(dir, (char *)rt.p, rt.n, k->log.p, k->log.n, k->bufsize, k->nrules, a,
-	                  why, sizeof why)) {
+	if(brc) {
 		buf_printf(&msg, "# %s\n", why);
 		char berr[4200];
 		pathf(berr, sizeof berr, "%s/build.err", dir);
-		append_file(&msg, berr, "#   ", 20);
+		append_errors(&msg, berr, "#   ", 30);
 		fail = true;
-	} else {
+	} else if(!opt.reference_only) {
 		if(a->nlines != k->nlines) {
 			buf_printf(&msg, "# failsig counts %d lines, the reference %d\n", a->nlines,
 			           k->nlines);
@@ -1682,7 +1967,7 @@ static void run_case(uint64_t seed)
 					int ln = (int)le - 1;
 					const struct buf *d = &k->disp[ln];
 					/* Text: the displayed line (what eval copies). */
-					if(printable(d->p, d->n) &&
+					if(k->line_len[ln] <= HUGE && printable(d->p, d->n) &&
 					   (strlen(a->text[r][j]) != d->n || memcmp(a->text[r][j], d->p, d->n))) {
 						buf_printf(&msg, "# rule r%d line %ld: hit text %s", r, le,
 						           esc(&e1, (const unsigned char *)a->text[r][j],
@@ -1746,6 +2031,7 @@ static void run_case(uint64_t seed)
 	total_hits += hits;
 	total_lines += k->nlines;
 	total_rules += k->nrules;
+	total_refused += k->refused;
 	char bs[48] = "";
 	if(k->bufsize)
 		snprintf(bs, sizeof bs, ", FAILSIG_BUFSIZE=%zu", k->bufsize);
@@ -1759,12 +2045,6 @@ static void run_case(uint64_t seed)
 			minimise(k, dir, minv[t].rule, minv[t].line, minv[t].expect);
 		char repro[4200];
 		pathf(repro, sizeof repro, "%s/repro.sh", dir);
-		struct buf r = { 0 };
-		buf_printf(&r, "#!/bin/sh\n# diffscan case %llu\n%s%s%s build case.rules -o case.bin && "
-		               "./case.bin scan --format json case.log\n",
-		           (unsigned long long)seed, k->bufsize ? "export FAILSIG_BUFSIZE=" : "",
-		           k->bufsize ? bs + strlen(", FAILSIG_BUFSIZE=") : "", k->bufsize ? "\n" : "");
-		(void)r;
 		FILE *f = fopen(repro, "w");
 		if(f) {
 			fprintf(f, "#!/bin/sh\n# diffscan case %llu: rerun with diffscan -s %llu -n 1\n"
@@ -1776,7 +2056,6 @@ static void run_case(uint64_t seed)
 			        opt.failsigc);
 			fclose(f);
 		}
-		buf_free(&r);
 		printf("# files kept in %s\n", dir);
 		failures++;
 	} else if(!opt.keep_all) {
@@ -1788,6 +2067,7 @@ static void run_case(uint64_t seed)
 	buf_free(&msg);
 	buf_free(&e1);
 	buf_free(&e2);
+	buf_free(&g.tmp);
 	case_free(k);
 	free(k);
 }
@@ -1795,7 +2075,7 @@ static void run_case(uint64_t seed)
 static void usage(void)
 {
 	fputs("usage: diffscan [-c FAILSIGC] [-s SEED] [-n CASES] [-w WORKDIR] [-k] [-M]\n"
-	      "                [-b PCT] [-l PERMILLE]\n"
+	      "                [-b PCT] [-l PERMILLE] [-H PERMILLE] [-T SECONDS] [-R] [-S STATES]\n"
 	      "  -c FAILSIGC  the rule compiler (default build/failsigc)\n"
 	      "  -s SEED      seed of the first case (default 1); case i has seed SEED+i,\n"
 	      "               so `-s S -n 1` replays case S\n"
@@ -1805,7 +2085,14 @@ static void usage(void)
 	      "  -k           keep every case's files\n"
 	      "  -M           do not re-run mismatches alone\n"
 	      "  -b PCT       percent of cases run with a small FAILSIG_BUFSIZE (default 40)\n"
-	      "  -l PERMILLE  per mille of long lines (default 15)\n",
+	      "  -l PERMILLE  per mille of long lines (default 15)\n"
+	      "  -H PERMILLE  per mille of cases with a line of 4 MiB or more, matched in\n"
+	      "               pieces (default 20)\n"
+	      "  -T SECONDS   a build that takes longer fails the case (default 120)\n"
+	      "  -R           reference checks only (display model, own matcher, factors):\n"
+	      "               no failsig build, thousands of cases a minute\n"
+	      "  -S STATES    DFA states of one pattern, at most (default 2000, failsigc's\n"
+	      "               limit); smaller patterns make quicker builds\n",
 	      stderr);
 	exit(2);
 }
@@ -1813,7 +2100,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	int c;
-	while((c = getopt(argc, argv, "c:s:n:w:kMb:l:vh")) != -1) {
+	while((c = getopt(argc, argv, "c:s:n:w:kMb:l:H:T:RS:vh")) != -1) {
 		switch(c) {
 		case 'c': opt.failsigc = optarg; break;
 		case 's': opt.seed = strtoull(optarg, NULL, 10); break;
@@ -1823,6 +2110,10 @@ int main(int argc, char **argv)
 		case 'M': opt.minimise = false; break;
 		case 'b': opt.bufsize_pct = atoi(optarg); break;
 		case 'l': opt.long_pct = atoi(optarg); break;
+		case 'H': opt.huge_permille = atoi(optarg); break;
+		case 'T': opt.build_timeout = atoi(optarg); break;
+		case 'R': opt.reference_only = true; break;
+		case 'S': opt.max_states = atoi(optarg); break;
 		case 'v': opt.verbose = true; break;
 		default: usage();
 		}
@@ -1857,9 +2148,15 @@ int main(int argc, char **argv)
 	for(long i = 0; i < opt.cases; i++)
 		run_case(opt.seed + (uint64_t)i);
 	printf("# %ld cases, %ld failed; %ld rules, %ld lines, %ld reference hits; %ld mismatching "
-	       "(rule, line) pairs, %ld reference disagreements, %ld display-model disagreements\n",
+	       "(rule, line) pairs, %ld reference disagreements, %ld display-model disagreements; "
+	       "%ld patterns refused by failsigc and replaced\n",
 	       opt.cases, failures, total_rules, total_lines, total_hits, total_mismatch_pairs,
-	       total_ref_disagree, total_display_disagree);
+	       total_ref_disagree, total_display_disagree, total_refused);
+	printf("# %ld lines that match a pattern but hold none of its required factors\n",
+	       total_factor_bad);
+	printf("# patterns: %ld literals, %ld regexes with a 4-byte factor (prefilter); %ld literals, "
+	       "%ld regexes without (always run)\n",
+	       stat_gram[0], stat_gram[1], stat_always[0], stat_always[1]);
 	if(own_workdir && !failures && !opt.keep_all)
 		rmdir(opt.workdir);
 	else if(failures)
