@@ -71,8 +71,10 @@ struct history {
 
 /* Bytes of each earlier line kept for `unless … within` patterns that are
  * matched on demand (see eval_new): a pattern is looked for in the first
- * BACK_TEXT_MAX bytes of the lines before a hit. */
-enum { BACK_TEXT_MAX = 64 * 1024 };
+ * BACK_TEXT_MAX bytes of the lines before a hit — fewer when the window is
+ * so long that the history would pass BACK_TOTAL_MAX (a 10,000-line window
+ * keeps 1.6 KB of each line), so memory stays bounded whatever the rules. */
+enum { BACK_TEXT_MAX = 64 * 1024, BACK_TOTAL_MAX = 16 << 20, BACK_TEXT_MIN = 1024 };
 
 /* Per trigger. */
 struct tstate {
@@ -898,7 +900,11 @@ struct eval *eval_new(const struct fsig_ruleset *rs, const struct fsig_job *job,
 	}
 	e->hist.keep = keep;
 	e->hist.maxlen = EVAL_TEXT_MAX;
-	e->back.maxlen = BACK_TEXT_MAX;
+	e->back.maxlen = BACK_TOTAL_MAX / (e->back.keep + 1);
+	if(e->back.maxlen > BACK_TEXT_MAX)
+		e->back.maxlen = BACK_TEXT_MAX;
+	if(e->back.maxlen < BACK_TEXT_MIN)
+		e->back.maxlen = BACK_TEXT_MIN;
 	build_index(e);
 	want_all_update(e, false);
 	return e;
