@@ -423,7 +423,7 @@ void ast_retry_after(struct parse *p, uint32_t seconds, struct loc loc)
 }
 
 void ast_example_begin(struct parse *p, bool must_match, bool is_file, const char *s,
-                       struct loc kw, struct loc val)
+                       size_t len, struct loc kw, struct loc val)
 {
 	struct rule *r = p->rule;
 	struct example *e = APPEND(p->c->arena, r->examples, r->nexamples, r->cap_examples);
@@ -431,6 +431,7 @@ void ast_example_begin(struct parse *p, bool must_match, bool is_file, const cha
 	e->is_file = is_file;
 	e->value.text = s;
 	e->value.loc = val;
+	e->value_len = len;
 	e->loc = kw;
 	p->example = e;
 }

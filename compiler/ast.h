@@ -70,6 +70,7 @@ struct example {
 	bool must_match;
 	bool is_file;
 	struct value value;      /* inline text, or the file path as written */
+	size_t value_len;        /* bytes of value.text (an inline example may hold NULs) */
 	const char *text;        /* the example log: inline text or the file's contents (check.c) */
 	size_t len;
 	const char *path;        /* is_file: the path resolved against the .rules file */
@@ -154,7 +155,7 @@ void ast_action(struct parse *p, enum fsig_action action, struct loc kw);
 void ast_retry_max(struct parse *p, uint32_t n, struct loc loc);
 void ast_retry_after(struct parse *p, uint32_t seconds, struct loc loc);
 void ast_example_begin(struct parse *p, bool must_match, bool is_file, const char *s,
-                       struct loc kw, struct loc val);
+                       size_t len, struct loc kw, struct loc val);
 void ast_example_where(struct parse *p, enum fsig_field field, const char *v,
                        struct loc kloc, struct loc vloc);
 void ast_unknown_key(struct parse *p, const char *key, struct loc loc);

@@ -363,7 +363,7 @@ static void check_examples(struct compilation *c, struct rule *r)
 			load_example(c, r, e);
 		} else {
 			e->text = e->value.text;
-			e->len = strlen(e->value.text);
+			e->len = e->value_len;
 		}
 	}
 	if(r->nexamples == 0 && !r->error_seen)

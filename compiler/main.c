@@ -378,6 +378,8 @@ static int build_binary(const struct options *o, const struct compilation *c,
 		what[k] = xmalloc(160);
 		if(k == parts)
 			snprintf(what[k], 160, "the rule table");
+		else if(bounds[k] == bounds[k + 1])
+			snprintf(what[k], 160, "an empty set of matchers");
 		else
 			snprintf(what[k], 160, "the matchers of patterns %zu-%zu (%s ...)", bounds[k],
 			         bounds[k + 1] - 1, atoms->v[bounds[k]].source);

@@ -230,13 +230,13 @@ retry_options
 	;
 
 example
-	: EXAMPLE STRING                 { ast_example_begin(p, true, false, $2.s, @1, @2); }
+	: EXAMPLE STRING                 { ast_example_begin(p, true, false, $2.s, $2.len, @1, @2); }
 	  opt_where
-	| EXAMPLE NOT STRING             { ast_example_begin(p, false, false, $3.s, @1, @3); }
+	| EXAMPLE NOT STRING             { ast_example_begin(p, false, false, $3.s, $3.len, @1, @3); }
 	  opt_where
-	| EXAMPLE FILE_ STRING           { ast_example_begin(p, true, true, $3.s, @1, @3); }
+	| EXAMPLE FILE_ STRING           { ast_example_begin(p, true, true, $3.s, $3.len, @1, @3); }
 	  opt_where
-	| EXAMPLE NOT FILE_ STRING       { ast_example_begin(p, false, true, $4.s, @1, @4); }
+	| EXAMPLE NOT FILE_ STRING       { ast_example_begin(p, false, true, $4.s, $4.len, @1, @4); }
 	  opt_where
 	;
 
