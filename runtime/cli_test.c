@@ -218,8 +218,9 @@ int cli_test(const struct fsig_ruleset *rs, int argc, char **argv)
 		if(!o[i].ok)
 			printf("# %s\n", o[i].detail);
 	}
-	printf("# %zu examples, %zu passed, %zu failed, %zu rules skipped\n", n - skipped,
-	       n - skipped - failed, failed, skipped);
+	printf("# %zu example%s, %zu passed, %zu failed, %zu rule%s skipped\n", n - skipped,
+	       n - skipped == 1 ? "" : "s", n - skipped - failed, failed, skipped,
+	       skipped == 1 ? "" : "s");
 	int rc = failed ? 1 : 0;
 	if(junit && write_junit(junit, o, n, failed) != 0)
 		rc = EXIT_ERROR;
