@@ -39,7 +39,8 @@ esac
 mkdir -p "$build/tests"
 tool=$build/tests/diffscan
 # shellcheck disable=SC2086 # $san is a list of flags
-if ! "$cc" -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter -O1 -g $san \
+if ! "$cc" -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wwrite-strings -Wundef -Wno-unused-parameter -O1 -g $san \
 	-D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	-I"$top/runtime" -I"$top/compiler" \
 	-o "$tool" "$top/tests/tools/diffscan.c" \

@@ -79,7 +79,6 @@ static struct {
 	uint64_t seed;
 	long cases;
 	bool keep_all;
-	bool verbose;
 	bool minimise;
 	int bufsize_pct;           /* % of cases run with a small FAILSIG_BUFSIZE */
 	int long_pct;              /* per mille of lines that are long */
@@ -750,9 +749,18 @@ static bool ps_any(const struct pm *m, const uint64_t *p)
 	return false;
 }
 
+/* Work left for the current own_search: nested repetitions can make the
+ * position-set method polynomial of high degree on long lines. */
+static long pm_budget;
+
 static void apply(const struct pm *m, const struct node *n, const uint64_t *in, uint64_t *out)
 {
 	size_t bytes = m->words * sizeof(uint64_t);
+	pm_budget -= (long)m->words + 1;
+	if(pm_budget < 0) {
+		memset(out, 0, bytes);
+		return;
+	}
 	switch(n->kind) {
 	case K_EMPTY:
 		memcpy(out, in, bytes);
@@ -767,6 +775,7 @@ static void apply(const struct pm *m, const struct node *n, const uint64_t *in, 
 		return;
 	case K_SET:
 		memset(out, 0, bytes);
+		pm_budget -= (long)m->len;
 		for(size_t i = 0; i < m->len; i++)
 			if(((in[i / 64] >> (i % 64)) & 1) && bs_has(&n->eff, m->s[i]))
 				out[(i + 1) / 64] |= (uint64_t)1 << ((i + 1) % 64);
@@ -828,14 +837,16 @@ static void apply(const struct pm *m, const struct node *n, const uint64_t *in, 
 	}
 }
 
-static bool own_search(const struct node *n, const unsigned char *s, size_t len)
+/* 1 match, 0 no match, -1 too much work (no verdict). */
+static int own_search(const struct node *n, const unsigned char *s, size_t len)
 {
 	struct pm m = { s, len, len / 64 + 1 };
+	pm_budget = 20 * 1000 * 1000;
 	uint64_t *in = ps_new(&m), *out = ps_new(&m);
 	for(size_t i = 0; i <= len; i++)
 		in[i / 64] |= (uint64_t)1 << (i % 64);
 	apply(&m, n, in, out);
-	bool r = ps_any(&m, out);
+	int r = pm_budget < 0 ? -1 : ps_any(&m, out);
 	free(in);
 	free(out);
 	return r;
@@ -1414,7 +1425,8 @@ static void split_log(struct kase *k)
 
 /* Run argv with stdout and stderr to files; FAILSIG_BUFSIZE set to bufsize
  * (or unset). Returns the exit status, 128 + signal, or -1 on a timeout. */
-static int run(char *const argv[], const char *out, const char *err, size_t bufsize, int timeout)
+static int run(const char *const argv[], const char *out, const char *err, size_t bufsize,
+               int timeout)
 {
 	pid_t pid = fork();
 	if(pid < 0)
@@ -1435,7 +1447,7 @@ static int run(char *const argv[], const char *out, const char *err, size_t bufs
 		} else {
 			unsetenv("FAILSIG_BUFSIZE");
 		}
-		execv(argv[0], argv);
+		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	struct timespec t0;
@@ -1627,7 +1639,7 @@ static bool printable(const unsigned char *s, size_t n)
 
 static long test_no;
 static long failures;
-static long total_refused, total_factor_bad;
+static long total_refused, total_factor_bad, total_own_skipped, total_build_fail;
 static long total_hits, total_lines, total_rules, total_mismatch_pairs, total_ref_disagree,
 	total_display_disagree;
 
@@ -1650,10 +1662,10 @@ static void case_free(struct kase *k)
 
 static void rm_rf(const char *dir)
 {
-	char *argv[] = { "/bin/rm", "-rf", (char *)dir, NULL };
+	const char *const argv[] = { "/bin/rm", "-rf", dir, NULL };
 	pid_t pid = fork();
 	if(pid == 0) {
-		execv(argv[0], argv);
+		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	int st;
@@ -1675,17 +1687,17 @@ static int build_and_scan(const char *dir, const char *rules_text, size_t rules_
 	pathf(bout, sizeof bout, "%s/build.out", dir);
 	if(!write_file(rules, rules_text, rules_len) || !write_file(logp, log, loglen))
 		die("cannot write into %s", dir);
-	char *bargv[] = { (char *)opt.failsigc, "build", rules, "-o", bin, NULL };
+	const char *const bargv[] = { opt.failsigc, "build", rules, "-o", bin, NULL };
 	int rc = run(bargv, bout, berr, 0, opt.build_timeout);
 	if(rc != 0) {
-		snprintf(why, whylen, "failsigc build failed (status %d%s); see %s", rc,
+		snprintf(why, whylen, "failsigc build failed (status %d%s); see %.300s", rc,
 		         rc < 0 ? ", timeout" : "", berr);
 		return rc == 1 ? -2 : -1;
 	}
-	char *sargv[] = { bin, "scan", "--format", "json", logp, NULL };
+	const char *const sargv[] = { bin, "scan", "--format", "json", logp, NULL };
 	rc = run(sargv, out, err, bufsize, 60);
 	if(rc != 0 && rc != 1) {
-		snprintf(why, whylen, "scan exited with status %d%s; see %s", rc,
+		snprintf(why, whylen, "scan exited with status %d%s; see %.300s", rc,
 		         rc < 0 ? " (timeout)" : "", err);
 		return -1;
 	}
@@ -1905,9 +1917,11 @@ static void run_case(uint64_t seed)
 			size_t n = p->raw ? k->line_len[ln] : k->disp[ln].n;
 			if(n > OWN_MATCH_MAX)
 				continue;
-			bool want = own_search(p->ast, s, n);
+			int want = own_search(p->ast, s, n);
 			bool got = rx_search(p->rx, s, n);
-			if(want != got) {
+			if(want < 0)
+				total_own_skipped++;
+			if(want >= 0 && want != got) {
 				buf_printf(&msg, "# reference: %s on line %d %s: rx_search says %s, the tree %s\n",
 				           p->src, ln + 1, esc(&e1, s, n, 200), got ? "match" : "no match",
 				           want ? "match" : "no match");
@@ -1936,6 +1950,9 @@ static void run_case(uint64_t seed)
 		char berr[4200];
 		pathf(berr, sizeof berr, "%s/build.err", dir);
 		append_errors(&msg, berr, "#   ", 30);
+		pathf(berr, sizeof berr, "%s/scan.err", dir);
+		append_errors(&msg, berr, "#   ", 30);  /* a sanitizer's report, say */
+		total_build_fail++;
 		fail = true;
 	} else if(!opt.reference_only) {
 		if(a->nlines != k->nlines) {
@@ -2047,9 +2064,10 @@ static void run_case(uint64_t seed)
 		pathf(repro, sizeof repro, "%s/repro.sh", dir);
 		FILE *f = fopen(repro, "w");
 		if(f) {
-			fprintf(f, "#!/bin/sh\n# diffscan case %llu: rerun with diffscan -s %llu -n 1\n"
-			           "cd \"$(dirname \"$0\")\"\n",
-			        (unsigned long long)seed, (unsigned long long)seed);
+			fprintf(f, "#!/bin/sh\n# diffscan case %llu: rerun with diffscan -s %llu -n 1 -S %d "
+			           "-b %d -l %d -H %d\ncd \"$(dirname \"$0\")\"\n",
+			        (unsigned long long)seed, (unsigned long long)seed, opt.max_states,
+			        opt.bufsize_pct, opt.long_pct, opt.huge_permille);
 			if(k->bufsize)
 				fprintf(f, "export FAILSIG_BUFSIZE=%zu\n", k->bufsize);
 			fprintf(f, "%s build case.rules -o case.bin && ./case.bin scan --format json case.log\n",
@@ -2092,7 +2110,8 @@ static void usage(void)
 	      "  -R           reference checks only (display model, own matcher, factors):\n"
 	      "               no failsig build, thousands of cases a minute\n"
 	      "  -S STATES    DFA states of one pattern, at most (default 2000, failsigc's\n"
-	      "               limit); smaller patterns make quicker builds\n",
+	      "               limit); smaller patterns make quicker builds\n"
+	      "Replaying a case needs the same -S -b -l -H as the run that found it.\n",
 	      stderr);
 	exit(2);
 }
@@ -2100,7 +2119,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	int c;
-	while((c = getopt(argc, argv, "c:s:n:w:kMb:l:H:T:RS:vh")) != -1) {
+	while((c = getopt(argc, argv, "c:s:n:w:kMb:l:H:T:RS:h")) != -1) {
 		switch(c) {
 		case 'c': opt.failsigc = optarg; break;
 		case 's': opt.seed = strtoull(optarg, NULL, 10); break;
@@ -2114,7 +2133,6 @@ int main(int argc, char **argv)
 		case 'T': opt.build_timeout = atoi(optarg); break;
 		case 'R': opt.reference_only = true; break;
 		case 'S': opt.max_states = atoi(optarg); break;
-		case 'v': opt.verbose = true; break;
 		default: usage();
 		}
 	}
@@ -2142,18 +2160,21 @@ int main(int argc, char **argv)
 		mkdir(opt.workdir, 0755);
 	}
 	printf("1..%ld\n", opt.cases);
-	printf("# diffscan: seeds %llu..%llu, work directory %s\n", (unsigned long long)opt.seed,
-	       (unsigned long long)(opt.seed + (uint64_t)opt.cases - 1), opt.workdir);
+	printf("# diffscan: seeds %llu..%llu (replay one: -s SEED -n 1 -S %d -b %d -l %d -H %d), "
+	       "work directory %s\n",
+	       (unsigned long long)opt.seed, (unsigned long long)(opt.seed + (uint64_t)opt.cases - 1),
+	       opt.max_states, opt.bufsize_pct, opt.long_pct, opt.huge_permille, opt.workdir);
 	fflush(stdout);
 	for(long i = 0; i < opt.cases; i++)
 		run_case(opt.seed + (uint64_t)i);
 	printf("# %ld cases, %ld failed; %ld rules, %ld lines, %ld reference hits; %ld mismatching "
-	       "(rule, line) pairs, %ld reference disagreements, %ld display-model disagreements; "
-	       "%ld patterns refused by failsigc and replaced\n",
+	       "(rule, line) pairs, %ld failed builds or scans, %ld reference disagreements, %ld "
+	       "display-model disagreements; %ld patterns refused by failsigc and replaced\n",
 	       opt.cases, failures, total_rules, total_lines, total_hits, total_mismatch_pairs,
-	       total_ref_disagree, total_display_disagree, total_refused);
-	printf("# %ld lines that match a pattern but hold none of its required factors\n",
-	       total_factor_bad);
+	       total_build_fail, total_ref_disagree, total_display_disagree, total_refused);
+	printf("# %ld lines that match a pattern but hold none of its required factors; "
+	       "%ld (pattern, line) pairs too costly for the own matcher\n",
+	       total_factor_bad, total_own_skipped);
 	printf("# patterns: %ld literals, %ld regexes with a 4-byte factor (prefilter); %ld literals, "
 	       "%ld regexes without (always run)\n",
 	       stat_gram[0], stat_gram[1], stat_always[0], stat_always[1]);
