@@ -26,7 +26,7 @@ CPPFLAGS = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iruntime -Icompiler -I$(
            -I$(BUILD)/compiler
 CFLAGS   = $(WARN) $(OPT) -g $(SANFLAGS)
 DEPFLAGS = -MMD -MP
-LDLIBS   = -ljansson
+LDLIBS   = -ljansson -lsqlite3 -lmicrohttpd -lcurl -lpthread
 
 # Generated code gets a narrower warning set, per file (STYLE 9.2 rule 17):
 # bison/re2c output trips -Wmissing-prototypes and unused-label warnings.
@@ -53,6 +53,15 @@ FSIG_DEFS = -DFSIG_CC='"$(CC)"' \
             -DFSIG_RE2C='"$(RE2C)"'
 
 all: $(BUILD)/failsigc $(BUILD)/libfailsig.a $(BUILD)/failsig
+
+# failsigc has the flags and libraries above compiled in: rebuild it when
+# they change (the stamp is rewritten only when its content differs).
+$(BUILD)/fsig_defs.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FSIG_DEFS)' | cmp -s - $@ || echo '$(FSIG_DEFS)' > $@
+$(BUILD)/compiler/main.o: $(BUILD)/fsig_defs.stamp
+FORCE:
+.PHONY: FORCE
 
 $(BUILD)/grammar/lexer.c: grammar/lexer.re $(BUILD)/grammar/parser.h
 	@mkdir -p $(@D)
@@ -117,7 +126,14 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libfailsigc.a $
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(BUILD)/libfailsigc.a $(BUILD)/libfailsig.a $(LDLIBS)
 
-units: $(UNIT_BIN)
+# Test programs over the runtime library: the fake GitLab and its client.
+TEST_TOOLS := $(BUILD)/tests/fakegitlab $(BUILD)/tests/glclient
+$(TEST_TOOLS): $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libfailsig.a
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(BUILD)/libfailsig.a $(LDLIBS)
+
+units: $(UNIT_BIN) $(TEST_TOOLS)
 
 include tests/fuzz/fuzz.mk
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "xalloc.h"
 
 static char *str_field(json_t *obj, const char *key)
@@ -48,16 +49,6 @@ static void tags_from(json_t *arr, struct job_info *j)
 	}
 }
 
-/* Error details are one line of plain text (STYLE 9.2 rule 13): jansson
- * quotes the offending input, which may hold newlines or terminal escapes. */
-static void scrub(char *s)
-{
-	for(; *s; s++) {
-		if((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-	}
-}
-
 int job_info_parse(const char *text, size_t len, struct job_info *j, char *err, size_t errlen)
 {
 	memset(j, 0, sizeof *j);
@@ -66,7 +57,7 @@ int job_info_parse(const char *text, size_t len, struct job_info *j, char *err, 
 	if(!root) {
 		snprintf(err, errlen, "invalid JSON at line %d column %d: %s", je.line, je.column,
 		         je.text);
-		scrub(err);
+		text_one_line(err); /* jansson quotes the input */
 		return -1;
 	}
 	if(!json_is_object(root)) {

@@ -25,6 +25,8 @@ static const char usage_text[] =
 	"        run the examples of every rule (or the named ones); TAP on stdout\n"
 	"  rules [--format text|json]\n"
 	"        the compiled rule set: id, action, title, ticket, rule-set hash\n"
+	"  serve [--listen ADDR:PORT] [--db PATH] [--dry-run] ...\n"
+	"        the GitLab Job Hook service: scan finished jobs, record, retry\n"
 	"\n"
 	"Logs are read as a stream in constant memory, as GitLab displays them: ANSI\n"
 	"escapes removed, carriage returns applied, section markers tracked; '-' or no\n"
@@ -86,6 +88,7 @@ static const struct command {
 	{"explain", cli_explain},
 	{"test", cli_test},
 	{"rules", cli_rules},
+	{"serve", cli_serve},
 };
 
 int main(int argc, char **argv)

@@ -76,3 +76,11 @@ const char *text_printable(struct dynbuf *out, const char *s, size_t n)
 {
 	return convert(out, s, n, true);
 }
+
+void text_one_line(char *s)
+{
+	for(; *s; s++) {
+		if((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
+}

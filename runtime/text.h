@@ -12,5 +12,8 @@
 const char *text_utf8(struct dynbuf *out, const char *s, size_t n);
 /* Like text_utf8, and control bytes (but tab) become U+FFFD too: for terminals. */
 const char *text_printable(struct dynbuf *out, const char *s, size_t n);
+/* Replace control bytes (and DEL) in the C string s by '?', in place: an
+ * error message quoting untrusted input stays one printable line. */
+void text_one_line(char *s);
 
 #endif

@@ -20,7 +20,7 @@ FUZZ_CC       ?= clang
 FUZZ_TIMEOUT  ?= 20
 FUZZ_RSS_MB   ?= 2048
 FUZZ_DIR      := $(BUILD)/fuzz
-FUZZ_NAMES    := parse regex display reader job
+FUZZ_NAMES    := parse regex display reader job webhook
 
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                  -fno-omit-frame-pointer
@@ -42,8 +42,10 @@ FUZZ_SRC_regex   := compiler/arena.c runtime/xalloc.c runtime/dynbuf.c
 FUZZ_DEPS_regex  := compiler/regex.c $(BUILD)/libfailsigc.a
 FUZZ_SRC_display := runtime/display.c
 FUZZ_SRC_reader  := runtime/reader.c runtime/xalloc.c
-FUZZ_SRC_job     := runtime/job.c runtime/xalloc.c
+FUZZ_SRC_job     := runtime/job.c runtime/text.c runtime/dynbuf.c runtime/xalloc.c
 FUZZ_LIBS_job    := -ljansson
+FUZZ_SRC_webhook := runtime/webhook.c runtime/text.c runtime/dynbuf.c runtime/xalloc.c
+FUZZ_LIBS_webhook := -ljansson
 
 FUZZ_HDRS := $(wildcard runtime/*.h compiler/*.h compiler/*.def) tests/fuzz/fuzz.h \
              $(BUILD)/grammar/parser.h

@@ -1,0 +1,298 @@
+/* cli_serve.c — `failsig serve`: the webhook service (httpd.c + service.c). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "httpd.h"
+#include "metrics.h"
+#include "service.h"
+#include "store.h"
+#include "svclog.h"
+
+static const char serve_help[] =
+	"usage: failsig serve [options]\n"
+	"\n"
+	"Receives GitLab Job Hook events, scans the traces of finished jobs with the\n"
+	"compiled rule set, records every match in sqlite and retries failed jobs whose\n"
+	"matching rules say `retry`, through the GitLab API.\n"
+	"\n"
+	"  POST /hooks/gitlab   the Job Hook endpoint (X-Gitlab-Token checked)\n"
+	"  GET  /healthz        200 while the database answers\n"
+	"  GET  /metrics        Prometheus metrics\n"
+	"\n"
+	"environment:\n"
+	"  GITLAB_URL              GitLab base URL (or --gitlab-url)\n"
+	"  GITLAB_TOKEN            API token with the `api` scope (retries need Developer)\n"
+	"  FAILSIG_WEBHOOK_SECRET  the webhook's secret token (required unless --no-secret)\n"
+	"\n"
+	"options:\n"
+	"  --listen ADDR:PORT     where to listen (default 127.0.0.1:8080; port 0: any free)\n"
+	"  --db PATH              sqlite database (default failsig.db)\n"
+	"  --gitlab-url URL       GitLab base URL, e.g. https://gitlab.example.com\n"
+	"  --workers N            worker threads (default 4)\n"
+	"  --dry-run              record matches and decisions, never retry\n"
+	"  --lineage-cap N        retries per job lineage, all rules together (default 3)\n"
+	"  --breaker N/DURATION   stop retrying a rule that asked for N retries within\n"
+	"                         DURATION (default 20/1h; 0 turns the breaker off)\n"
+	"  --max-trace SIZE       bytes of a trace scanned, e.g. 100M (default 200M)\n"
+	"  --max-body SIZE        largest webhook body accepted (default 1M)\n"
+	"  --max-attempts N       GitLab failures before an event or retry is given up (default 12)\n"
+	"  --backoff MIN/MAX      wait after a GitLab failure, doubling from MIN up to MAX,\n"
+	"                         with jitter; Retry-After wins (default 2s/10m)\n"
+	"  --timeout DURATION     GitLab request timeout (default 60s; traces 10 times that)\n"
+	"  --spool DIR            where traces are downloaded while scanned (default $TMPDIR)\n"
+	"  --mr-notes             note on the merge request which jobs were retried and why\n"
+	"  --no-secret            accept events without X-Gitlab-Token (tests, trusted networks)\n"
+	"  --port-file FILE       write the port listened on to FILE once ready\n"
+	"\n"
+	"SIGTERM or SIGINT: stop taking events, finish the work in progress, exit 0.\n"
+	"Events are queued in the database before they are answered: nothing is lost\n"
+	"when the process is killed; it resumes on the next start. docs/operations.md\n"
+	"tells how to run it behind a reverse proxy and what each metric means.\n";
+
+/* "30", "30s", "10m", "2h", "1d" → seconds; -1 if malformed. */
+static long long parse_duration(const char *s)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if(end == s || errno || v < 0)
+		return -1;
+	long long mul = 1;
+	if(*end == 'm')
+		mul = 60;
+	else if(*end == 'h')
+		mul = 3600;
+	else if(*end == 'd')
+		mul = 86400;
+	else if(*end != 's' && *end != '\0')
+		return -1;
+	if(*end && end[1])
+		return -1;
+	return v > (1LL << 40) ? -1 : v * mul;
+}
+
+/* "1048576", "512K", "100M", "2G" → bytes; 0 if malformed. */
+static unsigned long long parse_size(const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if(end == s || errno || *s == '-')
+		return 0;
+	int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+	if((shift && end[1]) || (!shift && *end))
+		return 0;
+	return v > (1ULL << 40) ? 0 : v << shift;
+}
+
+static long parse_count(const char *s, long lo, long hi)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	return end == s || *end || errno || v < lo || v > hi ? -1 : v;
+}
+
+/* "A/B" with two durations (or "0"). */
+static int parse_pair(const char *s, long long *a, long long *b, bool first_is_count)
+{
+	const char *slash = strchr(s, '/');
+	char left[32];
+	if(!slash) {
+		if(first_is_count && strcmp(s, "0") == 0) {
+			*a = 0;
+			*b = 0;
+			return 0;
+		}
+		return -1;
+	}
+	if((size_t)(slash - s) >= sizeof left)
+		return -1;
+	memcpy(left, s, (size_t)(slash - s));
+	left[slash - s] = '\0';
+	*a = first_is_count ? parse_count(left, 0, 1000000) : parse_duration(left);
+	*b = parse_duration(slash + 1);
+	return *a < 0 || *b < 0 ? -1 : 0;
+}
+
+struct serve_args {
+	const char *listen, *db, *port_file;
+	const char *secret;
+	bool no_secret;
+	struct service_config svc;
+	size_t max_body;
+};
+
+static int parse_args(int argc, char **argv, struct serve_args *a)
+{
+	const char *cmd = "serve";
+	for(int i = 1; i < argc; i++) {
+		const char *v;
+		int ok;
+		if(strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			fputs(serve_help, stdout);
+			exit(0);
+		} else if(strcmp(argv[i], "--dry-run") == 0) {
+			a->svc.policy.dry_run = true;
+		} else if(strcmp(argv[i], "--mr-notes") == 0) {
+			a->svc.mr_notes = true;
+		} else if(strcmp(argv[i], "--no-secret") == 0) {
+			a->no_secret = true;
+		} else if((v = cli_opt(cmd, argv, argc, &i, "--listen", &ok))) {
+			a->listen = v;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--db", &ok))) {
+			a->db = v;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--port-file", &ok))) {
+			a->port_file = v;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--gitlab-url", &ok))) {
+			a->svc.gitlab.url = v;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--spool", &ok))) {
+			a->svc.spool_dir = v;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--workers", &ok))) {
+			long n = parse_count(v, 1, 64);
+			if(n < 0)
+				return cli_usage_error(cmd, "--workers takes 1 to 64, not '%s'", v);
+			a->svc.workers = (unsigned)n;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--lineage-cap", &ok))) {
+			long n = parse_count(v, 0, 1000);
+			if(n < 0)
+				return cli_usage_error(cmd, "--lineage-cap takes 0 to 1000, not '%s'", v);
+			a->svc.policy.lineage_cap = (unsigned)n;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--max-attempts", &ok))) {
+			long n = parse_count(v, 1, 1000);
+			if(n < 0)
+				return cli_usage_error(cmd, "--max-attempts takes 1 to 1000, not '%s'", v);
+			a->svc.max_attempts = (unsigned)n;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--breaker", &ok))) {
+			long long n, w;
+			if(parse_pair(v, &n, &w, true) < 0 || (n > 0 && w == 0))
+				return cli_usage_error(cmd, "--breaker takes N/DURATION (e.g. 20/1h) or 0, not '%s'", v);
+			a->svc.policy.breaker_max = (unsigned)n;
+			a->svc.policy.breaker_window = (unsigned)w;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--backoff", &ok))) {
+			long long lo, hi;
+			if(parse_pair(v, &lo, &hi, false) < 0 || lo == 0 || hi < lo)
+				return cli_usage_error(cmd, "--backoff takes MIN/MAX durations (e.g. 2s/10m), not '%s'", v);
+			a->svc.backoff_base = (double)lo;
+			a->svc.backoff_max = (double)hi;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--timeout", &ok))) {
+			long long t = parse_duration(v);
+			if(t <= 0 || t > 86400)
+				return cli_usage_error(cmd, "--timeout takes a duration (e.g. 60s), not '%s'", v);
+			a->svc.gitlab.timeout_ms = (long)t * 1000;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--max-trace", &ok))) {
+			if(!(a->svc.max_trace = parse_size(v)))
+				return cli_usage_error(cmd, "--max-trace takes a size (e.g. 100M), not '%s'", v);
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--max-body", &ok))) {
+			if(!(a->max_body = parse_size(v)))
+				return cli_usage_error(cmd, "--max-body takes a size (e.g. 1M), not '%s'", v);
+		} else if(!ok) {
+			return EXIT_ERROR;
+		} else {
+			return cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
+		}
+	}
+	return 0;
+}
+
+static int write_port_file(const char *path, unsigned port)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if(!f || fprintf(f, "%u\n", port) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+		fprintf(stderr, "failsig serve: cannot write '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int cli_serve(const struct fsig_ruleset *rs, int argc, char **argv)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	struct serve_args a = {
+		.listen = "127.0.0.1:8080",
+		.db = "failsig.db",
+		.max_body = 1 << 20,
+		.svc = {
+			.gitlab = { .url = getenv("GITLAB_URL"), .token = getenv("GITLAB_TOKEN") },
+			.policy = { .lineage_cap = 3, .breaker_max = 20, .breaker_window = 3600 },
+			.workers = 4,
+			.max_trace = 200ULL << 20,
+			.max_attempts = 12,
+			.backoff_base = 2,
+			.backoff_max = 600,
+			.spool_dir = tmpdir && *tmpdir ? tmpdir : "/tmp",
+		},
+	};
+	int rc = parse_args(argc, argv, &a);
+	if(rc)
+		return rc;
+	a.secret = getenv("FAILSIG_WEBHOOK_SECRET");
+	if(a.secret && !*a.secret)
+		a.secret = NULL;
+	if(!a.secret && !a.no_secret)
+		return cli_usage_error("serve", "set FAILSIG_WEBHOOK_SECRET to the webhook's secret "
+		                       "token (or pass --no-secret on a trusted network)");
+	if(!a.svc.gitlab.url || !*a.svc.gitlab.url)
+		return cli_usage_error("serve", "set GITLAB_URL or --gitlab-url to the GitLab base URL");
+	if(!a.svc.gitlab.token || !*a.svc.gitlab.token)
+		svc_log("warning: GITLAB_TOKEN is not set: private projects will answer 404, "
+		        "retries 401");
+	a.svc.db_path = a.db;
+
+	/* Signals are taken by sigwait below, in this thread only: block them
+	 * before any thread starts so that every thread inherits the mask. */
+	sigset_t sigs;
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if(gitlab_global_init() < 0) {
+		fprintf(stderr, "failsig serve: cannot initialise libcurl\n");
+		return EXIT_ERROR;
+	}
+	metrics_init(rs);
+	char err[512];
+	struct store *web = store_open(a.db, err, sizeof err);
+	struct service *svc = web ? service_start(rs, &a.svc, err, sizeof err) : NULL;
+	struct httpd *h = NULL;
+	if(svc) {
+		struct httpd_config hc = {
+			.listen = a.listen, .secret = a.secret, .max_body = a.max_body,
+			.store = web, .queued = service_wake, .cls = svc,
+		};
+		h = httpd_start(&hc, err, sizeof err);
+	}
+	rc = 0;
+	if(!h) {
+		fprintf(stderr, "failsig serve: %s\n", err);
+		rc = EXIT_ERROR;
+	} else {
+		svc_log("listening on %s (port %u), %u workers, database %s, rule set %s (%u rules)%s",
+		        a.listen, httpd_port(h), a.svc.workers, a.db, rs->hash, rs->nrules,
+		        a.svc.policy.dry_run ? ", dry run" : "");
+		if(a.port_file && write_port_file(a.port_file, httpd_port(h)) < 0)
+			rc = EXIT_ERROR;
+		int sig = 0;
+		if(rc == 0)
+			sigwait(&sigs, &sig);
+		svc_log("%s: finishing the work in progress", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	}
+	httpd_stop(h);
+	service_stop(svc);
+	store_close(web);
+	metrics_free();
+	gitlab_global_cleanup();
+	if(h)
+		svc_log("stopped");
+	return rc;
+}
