@@ -148,7 +148,7 @@ check-fast: all units fuzz-replay-build
 
 demo:
 	tools/install-deps.sh
-	$(MAKE) all
+	$(MAKE) all $(BUILD)/tests/fakegitlab
 	tests/demo.sh $(BUILD)
 
 bench:

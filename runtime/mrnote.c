@@ -77,7 +77,14 @@ void mrnote_post(struct store *st, struct gitlab *gl, long long job_id, long lon
 	struct gitlab_result r;
 	if(note_id)
 		gitlab_update_mr_note(gl, b.project_id, b.mr_iid, note_id, text.ptr, &answer, &r);
-	else
+	if(note_id && r.outcome == GITLAB_NOT_FOUND) {
+		/* Someone deleted the note: start a new one. */
+		note_id = 0;
+		dynbuf_reset(&text);
+		dynbuf_adds(&text, header);
+		mrnote_line(&text, &b, job_id, new_job_id, rule);
+	}
+	if(!note_id)
 		gitlab_create_mr_note(gl, b.project_id, b.mr_iid, text.ptr, &answer, &r);
 	if(r.outcome == GITLAB_OK) {
 		if(!note_id)

@@ -64,11 +64,18 @@ nreq() {
 # ---- the fake GitLab ----
 gl=$tmp/gl
 mkdir -p "$gl/jobs" "$gl/traces"
-"$build/tests/fakegitlab" --dir "$gl" --token glpat-SECRET-TOKEN --port-file "$tmp/gl.port" \
-	--log "$tmp/gl.log" 2>"$tmp/fake.err" &
-pids="$pids $!"
-wait_for 20 test -s "$tmp/gl.port" || { echo "not ok 1 - the fake GitLab did not start"; cat "$tmp/fake.err"; exit 1; }
-glurl=http://127.0.0.1:$(cat "$tmp/gl.port")
+# start_fake [PORT]: (re)start the fake GitLab, on PORT or any free port.
+start_fake() {
+	rm -f "$tmp/gl.port"
+	"$build/tests/fakegitlab" --dir "$gl" --token glpat-SECRET-TOKEN --port-file "$tmp/gl.port" \
+		--log "$tmp/gl.log" ${1:+--port "$1"} 2>>"$tmp/fake.err" &
+	fpid=$!
+	pids="$pids $fpid"
+	wait_for 20 test -s "$tmp/gl.port" || { echo "not ok - the fake GitLab did not start"; cat "$tmp/fake.err"; exit 1; }
+	glport=$(cat "$tmp/gl.port")
+}
+start_fake
+glurl=http://127.0.0.1:$glport
 
 # add_job ID STATUS TRACE-TEXT [NAME [REASON [REF]]]: a job the fake serves;
 # TRACE-TEXT "-" means no trace (404).
@@ -281,6 +288,16 @@ eq "two 500s then OK: the job is retried" "select state from retries where job_i
 nreq "two 500s then OK: three GETs of the job" GET /api/v4/projects/1/jobs/130 3
 check "the log says GitLab was unavailable" grep -q "job 130: GitLab unavailable (GET /api/v4/projects/1/jobs/130: HTTP 500); trying again" "$tmp/serve.log"
 
+# -- GitLab down (connection refused), then back on the same port
+add_job 135 failed 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock\n'
+kill -TERM "$fpid"
+wait "$fpid"
+send 135 failed
+check "GitLab down: the event waits" wait_for 20 grep -q "job 135: GitLab unavailable (GET /api/v4/projects/1/jobs/135: " "$tmp/serve.log"
+start_fake "$glport"
+eq "GitLab back: the job is retried" "select state from retries where job_id = 135" 2 30
+nreq "GitLab back: one POST retry" POST /api/v4/projects/1/jobs/135/retry 1
+
 # -- 429 with Retry-After on the retry call, dropped connections on the trace
 # (eight times: libcurl itself sends a GET again when a reused connection
 # closed without an answer, so how many of the drops failsig sees varies)
@@ -297,7 +314,7 @@ check "the log says the trace had no answer" grep -q "job 131: GitLab unavailabl
 
 # -- metrics
 curl -s "$url/metrics" >"$tmp/metrics"
-check "metrics: retries per rule" grep -q '^failsig_rule_retries_total{rule="docker"} 5$' "$tmp/metrics"
+check "metrics: retries per rule" grep -q '^failsig_rule_retries_total{rule="docker"} 6$' "$tmp/metrics"
 check "metrics: GitLab errors by status" grep -q '^failsig_gitlab_errors_total{status="500"} 2$' "$tmp/metrics"
 check "metrics: no-answer errors" grep -Eq '^failsig_gitlab_errors_total\{status="0"\} [1-8]$' "$tmp/metrics"
 check "metrics: 429 errors" grep -q '^failsig_gitlab_errors_total{status="429"} 1$' "$tmp/metrics"
@@ -384,6 +401,12 @@ send 191 failed build-b x refs/merge-requests/7/head
 eq "MR note: the same note names the second retry" "select count(*), body like '%build-b%fleet%' from mr_notes" "1|1"
 nreq "MR note: one POST, one PUT" POST /api/v4/projects/1/merge_requests/7/notes 1
 nreq "MR note: ... and the update" PUT "/api/v4/projects/1/merge_requests/7/notes/$(sq 'select note_id from mr_notes')" 1
+old_note=$(sq 'select note_id from mr_notes')
+fault '{"path":"/api/v4/projects/1/merge_requests/7/notes/","method":"PUT","status":404,"count":1}'
+add_job 193 failed 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock\n' build-c x refs/merge-requests/7/head
+send 193 failed build-c x refs/merge-requests/7/head
+eq "MR note deleted on GitLab (PUT 404): a new note is started" \
+	"select note_id != $old_note, body like '%build-c%' and body not like '%build-a%' from mr_notes" "1|1"
 stop_serve
 
 check "the GitLab token never appears in the log" sh -c "! grep -q 'glpat-SECRET-TOKEN' '$tmp/serve.log'"

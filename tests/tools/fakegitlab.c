@@ -1168,10 +1168,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 /* ---- main ---- */
 
 static const char usage[] =
-	"usage: fakegitlab --dir DIR [--token TOKEN] [--port-file FILE] [--log FILE]\n";
+	"usage: fakegitlab --dir DIR [--token TOKEN] [--port N] [--port-file FILE] [--log FILE]\n";
 
 struct opts {
 	const char *dir, *token, *port_file, *log;
+	const char *port;      /* NULL: any free port; a fixed one lets a test restart
+	                          "GitLab" where the service expects it */
 };
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -1187,6 +1189,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			dst = &o->port_file;
 		else if(strcmp(argv[i], "--log") == 0)
 			dst = &o->log;
+		else if(strcmp(argv[i], "--port") == 0)
+			dst = &o->port;
 		if(!dst || i + 1 == argc)
 			return -1;
 		*dst = argv[++i];
@@ -1259,7 +1263,7 @@ int main(int argc, char **argv)
 	memset(&sa, 0, sizeof sa);
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	sa.sin_port = 0;
+	sa.sin_port = htons((uint16_t)(o.port ? atoi(o.port) : 0));
 	struct MHD_Daemon *d = MHD_start_daemon(
 		MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
 			MHD_USE_ERROR_LOG,
