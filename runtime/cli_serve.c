@@ -47,6 +47,8 @@ static const char serve_help[] =
 	"  --timeout DURATION     GitLab request timeout (default 60s; traces 10 times that)\n"
 	"  --spool DIR            where traces are downloaded while scanned (default $TMPDIR)\n"
 	"  --mr-notes             note on the merge request which jobs were retried and why\n"
+	"  --no-store-logs        do not keep traces (they feed search, backtest, reports)\n"
+	"  --retention DURATION   how long stored traces are kept (default 30d; 0: forever)\n"
 	"  --no-secret            accept events without X-Gitlab-Token (tests, trusted networks)\n"
 	"  --port-file FILE       write the port listened on to FILE once ready\n"
 	"\n"
@@ -142,6 +144,8 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 			a->svc.policy.dry_run = true;
 		} else if(strcmp(argv[i], "--mr-notes") == 0) {
 			a->svc.mr_notes = true;
+		} else if(strcmp(argv[i], "--no-store-logs") == 0) {
+			a->svc.store_logs = false;
 		} else if(strcmp(argv[i], "--no-secret") == 0) {
 			a->no_secret = true;
 		} else if((v = cli_opt(cmd, argv, argc, &i, "--listen", &ok))) {
@@ -186,6 +190,9 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 			if(t <= 0 || t > 86400)
 				return cli_usage_error(cmd, "--timeout takes a duration (e.g. 60s), not '%s'", v);
 			a->svc.gitlab.timeout_ms = (long)t * 1000;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--retention", &ok))) {
+			if((a->svc.retention = parse_duration(v)) < 0)
+				return cli_usage_error(cmd, "--retention takes a duration (e.g. 30d) or 0, not '%s'", v);
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--max-trace", &ok))) {
 			if(!(a->svc.max_trace = parse_size(v)))
 				return cli_usage_error(cmd, "--max-trace takes a size (e.g. 100M), not '%s'", v);
@@ -229,6 +236,8 @@ int cli_serve(const struct fsig_ruleset *rs, int argc, char **argv)
 			.backoff_base = 2,
 			.backoff_max = 600,
 			.spool_dir = tmpdir && *tmpdir ? tmpdir : "/tmp",
+			.store_logs = true,
+			.retention = 30 * 86400,
 		},
 	};
 	int rc = parse_args(argc, argv, &a);

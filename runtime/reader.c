@@ -26,6 +26,8 @@
 struct reader {
 	int fd;                        /* input, unless from_mem */
 	bool from_mem;
+	reader_read_fn read_fn;        /* callback input, when set */
+	void *read_ctx;
 	const unsigned char *mem;      /* memory input (borrowed) */
 	size_t mem_len;
 	size_t mem_off;                /* next byte of mem to copy */
@@ -83,6 +85,15 @@ struct reader *reader_new_mem(const void *p, size_t len, size_t bufsize, size_t 
 	return r;
 }
 
+struct reader *reader_new_fn(reader_read_fn fn, void *ctx, size_t bufsize, size_t max_line)
+{
+	struct reader *r = reader_new(bufsize, max_line);
+
+	r->read_fn = fn;
+	r->read_ctx = ctx;
+	return r;
+}
+
 void reader_free(struct reader *r)
 {
 	if(!r)
@@ -116,6 +127,8 @@ static ssize_t fill(struct reader *r)
 		r->mem_off += n;
 		return (ssize_t)n;
 	}
+	if(r->read_fn)
+		return r->read_fn(r->read_ctx, r->buf + r->len, room);
 	for(;;) {
 		got = read(r->fd, r->buf + r->len, room);
 		if(got >= 0)

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum {
 	READER_BUFSIZE = 1 << 20,          /* default read size: 1 MiB */
@@ -39,6 +40,12 @@ struct reader *reader_new_fd(int fd, size_t bufsize, size_t max_line);
  * chunks are padded and writable; p must outlive the reader; p may be NULL
  * when len is 0). */
 struct reader *reader_new_mem(const void *p, size_t len, size_t bufsize, size_t max_line);
+/* Read from a callback: fn(ctx, dst, room) fills up to room bytes and
+ * returns how many (0 at end of input, -1 with errno set on error). For
+ * inputs that are neither a file nor in memory (a trace stored in chunks in
+ * the database). */
+typedef ssize_t (*reader_read_fn)(void *ctx, unsigned char *dst, size_t room);
+struct reader *reader_new_fn(reader_read_fn fn, void *ctx, size_t bufsize, size_t max_line);
 void reader_free(struct reader *r);
 
 /* The next chunk. Returns 1 with *c filled, 0 at end of input (and on every

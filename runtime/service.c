@@ -13,6 +13,8 @@
 
 #include "dynbuf.h"
 #include "job.h"
+#include "jobscan.h"
+#include "logstore.h"
 #include "metrics.h"
 #include "mrnote.h"
 #include "scanlog.h"
@@ -30,6 +32,8 @@ struct service {
 	unsigned pending_wakes;       /* wakes not yet consumed: no lost wake-up */
 	pthread_t *threads;
 	unsigned nthreads;
+	struct jobscan_config scan;
+	long long next_prune;         /* when worker 0 prunes old logs next */
 };
 
 struct worker {
@@ -43,13 +47,6 @@ struct worker {
 static long long now_s(void)
 {
 	return (long long)time(NULL);
-}
-
-static double now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int rule_index(const struct fsig_ruleset *rs, const char *id)
@@ -109,22 +106,6 @@ static void event_gitlab_failed(struct worker *w, const struct store_event *ev,
 	store_event_finish(w->st, ev->id, EVENT_FAILED, result, now_s());
 	metrics_add(M_EVENTS_FAILED, 1);
 	svc_log("job %lld: %s", ev->job_id, result);
-}
-
-/* ---- the trace ---- */
-
-/* An unlinked temporary file in the spool directory; -1 after logging. */
-static int spool_file(struct worker *w)
-{
-	char path[4096];
-	snprintf(path, sizeof path, "%s/failsig-trace-XXXXXX", w->svc->c.spool_dir);
-	int fd = mkstemp(path);
-	if(fd < 0) {
-		svc_log("cannot create a file in %s: %s", w->svc->c.spool_dir, strerror(errno));
-		return -1;
-	}
-	unlink(path);
-	return fd;
 }
 
 /* ---- the retry decision ---- */
@@ -261,15 +242,16 @@ static void log_verdict(struct worker *w, const struct store_job *job, const str
 	}
 }
 
-/* Record the scan and the decision in one transaction. */
-static int record(struct worker *w, const struct store_job *job, long long trace_bytes,
-                  bool truncated, const struct eval_result *res, size_t nres, struct decision *d)
+/* Record the scan, the trace and the decision in one transaction. */
+static int record(struct worker *w, const struct store_job *job, const struct jobscan *js,
+                  struct decision *d)
 {
+	size_t nres;
+	const struct eval_result *res = eval_results(js->e, &nres);
 	if(store_begin(w->st) < 0)
 		return -1;
-	if(store_record_scan(w->st, job, trace_bytes, truncated, w->svc->rs->hash, res, nres,
-	                     now_s()) < 0 ||
-	   decide(w, job, res, nres, d) < 0 || store_commit(w->st) < 0) {
+	if(jobscan_record(w->st, &w->svc->scan, job, js) < 0 || decide(w, job, res, nres, d) < 0 ||
+	   store_commit(w->st) < 0) {
 		store_rollback(w->st);
 		return -1;
 	}
@@ -301,9 +283,8 @@ static void process_event(struct worker *w, const struct store_event *ev)
 	struct dynbuf body;
 	dynbuf_init(&body, JOB_MAX_JSON);
 	struct job_info ji = { 0 };
+	struct jobscan js = { .fd = -1 };
 	void *doc = NULL;
-	int fd = -1;
-	struct eval *e = NULL;
 	gitlab_get_job(w->gl, ev->project_id, ev->job_id, &body, &r);
 	count_call(&r);
 	if(r.outcome != GITLAB_OK) {
@@ -326,71 +307,41 @@ static void process_event(struct worker *w, const struct store_event *ev)
 		metrics_add(M_EVENTS_SKIPPED, 1);
 		goto out;
 	}
-	if((fd = spool_file(w)) < 0) {
-		struct gitlab_result local = { .outcome = GITLAB_TRANSIENT, .retry_after = -1 };
-		snprintf(local.err, sizeof local.err, "no room for the trace in %s", w->svc->c.spool_dir);
-		event_gitlab_failed(w, ev, &local, "spooling the trace");
-		goto out;
-	}
-	uint64_t bytes = 0;
-	bool truncated = false;
-	gitlab_get_trace(w->gl, ev->project_id, ev->job_id, fd, w->svc->c.max_trace, &bytes,
-	                 &truncated, &r);
-	count_call(&r);
-	long long trace_bytes = (long long)bytes;
-	if(r.outcome == GITLAB_NOT_FOUND) {
-		/* An expired trace: filters on job data alone (runner_system's
-		 * failure_reason) can still decide. */
-		trace_bytes = -1;
-		if(ftruncate(fd, 0) < 0)
-			goto spool_error;
-	} else if(r.outcome != GITLAB_OK) {
+	enum gitlab_outcome o = jobscan_fetch(w->gl, &w->svc->scan, ev->project_id, ev->job_id, &ji,
+	                                      &js, &r);
+	if(js.asked)
+		count_call(&js.answer);
+	if(o != GITLAB_OK) {
 		event_gitlab_failed(w, ev, &r, "fetching the trace");
 		goto out;
 	}
-	if(lseek(fd, 0, SEEK_SET) < 0)
-		goto spool_error;
-	struct scan_stats stats = { 0 };
-	double t0 = now_mono();
-	if(scanlog_fd(w->svc->rs, fd, &ji.job, 0, -1, &e, &stats) < 0)
-		goto spool_error;
-	metrics_add(M_SCAN_MICROSECONDS, (uint64_t)((now_mono() - t0) * 1e6));
-	metrics_add(M_SCAN_BYTES, stats.bytes);
+	metrics_add(M_SCAN_MICROSECONDS, (uint64_t)(js.seconds * 1e6));
+	metrics_add(M_SCAN_BYTES, js.stats.bytes);
 	metrics_add(M_JOBS_SCANNED, 1);
-	if(truncated)
+	if(js.truncated)
 		metrics_add(M_TRACES_TRUNCATED, 1);
-	size_t nres;
-	const struct eval_result *res = eval_results(e, &nres);
 	struct decision d;
-	if(record(w, &job, trace_bytes, truncated, res, nres, &d) < 0) {
+	if(record(w, &job, &js, &d) < 0) {
 		svc_log("job %lld: cannot record the verdict: %s", ev->job_id, store_error(w->st));
 		struct gitlab_result local = { .outcome = GITLAB_TRANSIENT, .retry_after = -1 };
 		snprintf(local.err, sizeof local.err, "database: %s", store_error(w->st));
 		event_gitlab_failed(w, ev, &local, "recording");
 		goto out;
 	}
-	log_verdict(w, &job, res, nres, &d, truncated);
+	size_t nres;
+	const struct eval_result *res = eval_results(js.e, &nres);
+	log_verdict(w, &job, res, nres, &d, js.truncated);
 	snprintf(result, sizeof result, "%s%s",
 	         !d.any ? "scanned" : d.already ? "scanned; retry decided earlier"
 	                 : d.verdict == POLICY_RETRY ? "scanned; retry scheduled"
 	                 : d.verdict == POLICY_DRY_RUN ? "scanned; dry run" : "scanned; retry refused",
-	         trace_bytes < 0 ? " (no trace: 404)" : truncated ? " (trace truncated)" : "");
+	         js.trace_bytes < 0 ? " (no trace: 404)" : js.truncated ? " (trace truncated)" : "");
 	store_event_finish(w->st, ev->id, EVENT_DONE, result, now_s());
 	metrics_add(M_EVENTS_DONE, 1);
 	if(d.any && !d.already && d.verdict == POLICY_RETRY)
 		service_wake(w->svc);
-	goto out;
-spool_error:
-	svc_log("job %lld: spooled trace: %s", ev->job_id, strerror(errno));
-	{
-		struct gitlab_result local = { .outcome = GITLAB_TRANSIENT, .retry_after = -1 };
-		snprintf(local.err, sizeof local.err, "spool file: %s", strerror(errno));
-		event_gitlab_failed(w, ev, &local, "scanning");
-	}
 out:
-	eval_free(e);
-	if(fd >= 0)
-		close(fd);
+	jobscan_free(&js);
 	json_decref(doc);
 	job_info_free(&ji);
 	dynbuf_free(&body);
@@ -446,6 +397,22 @@ static void process_retry(struct worker *w, const struct store_retry *rt)
 
 /* ---- threads ---- */
 
+/* Stored logs older than --retention go, checked hourly by worker 0. */
+static void prune_logs(struct worker *w)
+{
+	struct service *s = w->svc;
+	long long now = now_s();
+	if(!s->c.retention || now < s->next_prune)
+		return;
+	s->next_prune = now + 3600;
+	long long n = logstore_prune(w->st, now - s->c.retention);
+	if(n < 0)
+		svc_log("pruning stored logs: %s", store_error(w->st));
+	else if(n > 0)
+		svc_log("pruned the stored logs of %lld jobs older than %lld days", n,
+		        s->c.retention / 86400);
+}
+
 /* Sleep until woken, stopping, or up to a second: retries fall due and
  * requeued events come back with time alone. */
 static bool wait_for_work(struct service *s)
@@ -491,6 +458,8 @@ static void *worker_main(void *arg)
 			}
 			if(got < 0)
 				svc_log("worker %u: %s", w->id, store_error(w->st));
+			if(w->id == 0)
+				prune_logs(w);
 			break;
 		}
 	} while(wait_for_work(s));
@@ -522,6 +491,8 @@ struct service *service_start(const struct fsig_ruleset *rs, const struct servic
 	struct service *s = xcalloc(1, sizeof *s);
 	s->rs = rs;
 	s->c = *c;
+	s->scan = (struct jobscan_config){ .rs = rs, .spool_dir = c->spool_dir,
+	                                   .max_trace = c->max_trace, .store_logs = c->store_logs };
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->wake, NULL);
 	s->threads = xcalloc(c->workers, sizeof *s->threads);

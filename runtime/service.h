@@ -29,6 +29,8 @@ struct service_config {
 	double backoff_max;           /* seconds: the longest wait */
 	const char *spool_dir;        /* where traces are downloaded (deleted at once) */
 	bool mr_notes;                /* post a note on the merge request when a job is retried */
+	bool store_logs;              /* keep traces and index their lines (logstore.h) */
+	long long retention;          /* seconds stored logs are kept; 0: forever */
 };
 
 struct service;

@@ -83,6 +83,22 @@ static const char *const migrations[] = {
 	"  body TEXT NOT NULL,"
 	"  updated_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (project_id, mr_iid));",
+	/* 1 → 2: stored traces and their full-text index (logstore.c) */
+	"CREATE TABLE traces ("
+	"  id INTEGER PRIMARY KEY,"
+	"  job_id INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"              /* 0, 1, ...: chunks in order */
+	"  data BLOB NOT NULL,"
+	"  UNIQUE (job_id, seq));"
+	"CREATE TABLE log_lines ("             /* displayed text, one row per non-empty line */
+	"  id INTEGER PRIMARY KEY,"
+	"  job_id INTEGER NOT NULL,"
+	"  line INTEGER NOT NULL,"
+	"  section TEXT,"                      /* innermost open section */
+	"  text TEXT NOT NULL);"
+	"CREATE INDEX log_lines_job ON log_lines(job_id, line);"
+	"CREATE VIRTUAL TABLE log_fts USING fts5(text, content='log_lines', content_rowid='id');"
+	"ALTER TABLE jobs ADD COLUMN log_stored_at INTEGER;",
 };
 
 enum { NMIGRATIONS = sizeof migrations / sizeof migrations[0] };
@@ -97,6 +113,16 @@ static int fail(struct store *st, const char *what)
 const char *store_error(const struct store *st)
 {
 	return st->err;
+}
+
+sqlite3 *store_sqlite(struct store *st)
+{
+	return st->db;
+}
+
+int store_fail(struct store *st, const char *what)
+{
+	return fail(st, what);
 }
 
 static int exec(struct store *st, const char *sql)

@@ -20,13 +20,20 @@
 
 struct store;
 
-enum { STORE_SCHEMA_VERSION = 1 };
+enum { STORE_SCHEMA_VERSION = 2 };
 
 /* Open (creating and migrating) the database at path. On failure returns
  * NULL with a one-line reason in err. */
 struct store *store_open(const char *path, char *err, size_t errlen);
 void store_close(struct store *st);
 const char *store_error(const struct store *st);  /* the last error, one line */
+
+/* For modules with queries of their own (logstore.c, the investigation
+ * commands): the connection, and recording an error of it ("what: sqlite's
+ * message"; returns -1). */
+struct sqlite3;
+struct sqlite3 *store_sqlite(struct store *st);
+int store_fail(struct store *st, const char *what);
 
 int store_begin(struct store *st);     /* BEGIN IMMEDIATE */
 int store_commit(struct store *st);

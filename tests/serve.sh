@@ -221,6 +221,9 @@ send 101 failed
 send 101 failed
 eq "redeliveries are processed" "select count(*) from events where job_id = 101 and state = 2" 3
 nreq "redeliveries: still one POST retry" POST /api/v4/projects/1/jobs/101/retry 1
+eq "the trace is stored and its lines indexed (FTS5)" \
+	"select l.job_id, l.line from log_fts f join log_lines l on l.id = f.rowid where log_fts match '\"docker daemon\"' and l.job_id = 101" "101|2"
+eq "stored raw bytes are the trace" "select sum(length(data)) from traces where job_id = 101" "$(wc -c <"$gl/traces/101.log" | tr -d ' ')"
 check "the log says what was decided" grep -q "job 101 failed: matched docker (line 2); retrying (1 of 3, rule docker)" "$tmp/serve.log"
 check "the log says which job the retry became" grep -Eq "job 101: retried as job [0-9]+ \(1 of 3, rule docker\)" "$tmp/serve.log"
 
