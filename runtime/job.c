@@ -23,8 +23,7 @@ static char *either(json_t *obj, const char *rest, const char *hook)
 	return s ? s : str_field(obj, hook);
 }
 
-/* "https://host/group/sub/project/-/jobs/123" → "group/sub/project". */
-static char *project_from_url(const char *url)
+char *job_project_from_url(const char *url)
 {
 	if(!url)
 		return NULL;
@@ -85,7 +84,7 @@ int job_info_parse(const char *text, size_t len, struct job_info *j, char *err, 
 	if(json_is_object(project))
 		j->project = str_field(project, "path_with_namespace");
 	if(!j->project)
-		j->project = project_from_url(j->web_url);
+		j->project = job_project_from_url(j->web_url);
 	json_decref(root);
 	if(!j->name && !j->status) {
 		snprintf(err, errlen, "not a GitLab job: neither \"name\" nor \"build_name\" nor a status");

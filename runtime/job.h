@@ -29,4 +29,9 @@ int job_info_parse(const char *text, size_t len, struct job_info *out, char *err
 int job_info_load(const char *path, struct job_info *out, char *err, size_t errlen);
 void job_info_free(struct job_info *j);
 
+/* The project path of a job's web_url: "https://host/group/sub/project/-/jobs/123"
+ * gives "group/sub/project" (caller frees); NULL when url is not like that.
+ * REST job answers carry no project path; this is where it is found. */
+char *job_project_from_url(const char *url);
+
 #endif

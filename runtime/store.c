@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "job.h"
 #include "xalloc.h"
 
 struct store {
@@ -452,6 +453,14 @@ int store_job_parse(const char *text, size_t len, long long project_id, struct s
 	j->runner = jstr(runner, "description");
 	json_t *project = json_object_get(root, "project");
 	j->project = jstr(project, "path_with_namespace");
+	if(!j->project) {
+		char *path = job_project_from_url(j->web_url);
+		if(path) {
+			json_object_set_new(root, "\x01project", json_string(path));
+			free(path);
+			j->project = jstr(root, "\x01project");
+		}
+	}
 	/* The tags as text, kept in the document so the borrowed pointer lives
 	 * as long as the other strings. */
 	json_t *tags = json_object_get(root, "tag_list");

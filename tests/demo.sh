@@ -26,12 +26,11 @@ echo "== the service (failsig serve) against a fake GitLab, with a sqlite databa
 tmp=$(mktemp -d)
 trap 'kill $spid $fpid 2>/dev/null; rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/gl/jobs" "$tmp/gl/traces"
-fx="$top/tests/fixtures/service"
+. "$top/tests/lib/fixtures.sh"
 i=1000
 for log in $(ls "$top"/tests/corpus/*.log | head -n 8); do
 	i=$((i + 1))
-	sed -e "s/@JOB@/$i/g" -e "s/@STATUS@/failed/g" -e "s/@NAME@/$(basename "$log" .log)/g" \
-		-e "s/@REASON@/script_failure/g" -e "s|@REF@|main|g" "$fx/job.json.in" >"$tmp/gl/jobs/$i.json"
+	job_json $i failed "$(basename "$log" .log)" >"$tmp/gl/jobs/$i.json"
 	cp "$log" "$tmp/gl/traces/$i.log"
 done
 "$build/tests/fakegitlab" --dir "$tmp/gl" --port-file "$tmp/gl.port" 2>/dev/null &
@@ -44,8 +43,7 @@ GITLAB_URL=http://127.0.0.1:$(cat "$tmp/gl.port") GITLAB_TOKEN=demo \
 spid=$!
 while [ ! -s "$tmp/port" ]; do sleep 0.1; done
 for j in $(seq 1001 $i); do
-	sed -e "s/@JOB@/$j/g" -e "s/@STATUS@/failed/g" -e "s/@NAME@/job/g" -e "s/@REASON@/script_failure/g" \
-		-e "s|@REF@|main|g" "$fx/event.json.in" |
+	event_json $j failed |
 		curl -s -H 'Content-Type: application/json' -H 'X-Gitlab-Event: Job Hook' \
 			--data-binary @- "http://127.0.0.1:$(cat "$tmp/port")/hooks/gitlab" >/dev/null
 done

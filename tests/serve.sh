@@ -7,6 +7,7 @@
 build=$(cd "${1:-build}" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 fx=$top/tests/fixtures/service
+. "$top/tests/lib/fixtures.sh"
 tmp=$(mktemp -d)
 pids=""
 cleanup() {
@@ -80,9 +81,7 @@ glurl=http://127.0.0.1:$glport
 # add_job ID STATUS TRACE-TEXT [NAME [REASON [REF]]]: a job the fake serves;
 # TRACE-TEXT "-" means no trace (404).
 add_job() {
-	sed -e "s/@JOB@/$1/g" -e "s/@STATUS@/$2/g" -e "s/@NAME@/${4:-test-x86_64}/g" \
-		-e "s/@REASON@/${5:-script_failure}/g" -e "s|@REF@|${6:-main}|g" \
-		"$fx/job.json.in" >"$gl/jobs/$1.json.tmp"
+	job_json "$1" "$2" "$4" "$5" "$6" >"$gl/jobs/$1.json.tmp"
 	mv "$gl/jobs/$1.json.tmp" "$gl/jobs/$1.json"
 	[ "$3" = "-" ] || printf '%b' "$3" >"$gl/traces/$1.log"
 }
@@ -123,8 +122,7 @@ stop_serve() {
 
 # event ID STATUS [NAME [REASON [REF]]] > FILE
 event() {
-	sed -e "s/@JOB@/$1/g" -e "s/@STATUS@/$2/g" -e "s/@NAME@/${3:-test-x86_64}/g" \
-		-e "s/@REASON@/${4:-script_failure}/g" -e "s|@REF@|${5:-main}|g" "$fx/event.json.in"
+	event_json "$@"
 }
 # hook FILE [curl args...]: POST a body as GitLab does; prints the status code.
 # The headers come from $ctype and $token (set them for one call).
