@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ struct httpd {
 	struct httpd_config c;
 	struct MHD_Daemon *d;
 	unsigned port;
+	pthread_mutex_t store_lock;   /* c.store is used by one connection thread at a time */
 };
 
 /* One request in progress: the body collected so far. */
@@ -31,18 +33,24 @@ struct request {
 	bool too_large;
 };
 
-static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
-                              const char *text, size_t len)
+int httpd_answer(struct MHD_Connection *conn, unsigned status, const char *content_type,
+                 const char *body, size_t len)
 {
 	struct MHD_Response *r =
-		MHD_create_response_from_buffer(len, (void *)text, MHD_RESPMEM_MUST_COPY);
+		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
 	if(!r)
-		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+		return 0;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
 	enum MHD_Result rc = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
-	return rc;
+	return rc == MHD_YES;
+}
+
+static enum MHD_Result answer(struct MHD_Connection *conn, unsigned status, const char *type,
+                              const char *text, size_t len)
+{
+	return httpd_answer(conn, status, type, text, len) ? MHD_YES : MHD_NO;
 }
 
 /* {"error": "..."} with the message escaped as JSON. */
@@ -138,9 +146,13 @@ static enum MHD_Result hook_finish(struct httpd *h, struct MHD_Connection *conn,
 	}
 	long long id;
 	bool dup;
-	if(store_event_add(h->c.store, ev.job_id, ev.project_id, ev.status, rq->body.ptr,
-	                   rq->body.len, (long long)time(NULL), &id, &dup) < 0) {
+	pthread_mutex_lock(&h->store_lock);
+	int rc = store_event_add(h->c.store, ev.job_id, ev.project_id, ev.status, rq->body.ptr,
+	                         rq->body.len, (long long)time(NULL), &id, &dup);
+	if(rc < 0)
 		svc_log("webhook: cannot queue job %lld: %s", ev.job_id, store_error(h->c.store));
+	pthread_mutex_unlock(&h->store_lock);
+	if(rc < 0) {
 		return hook_answer_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 		                         "the event could not be queued; deliver it again");
 	}
@@ -180,7 +192,10 @@ static enum MHD_Result hook(struct httpd *h, struct MHD_Connection *conn, const 
 
 static enum MHD_Result healthz(struct httpd *h, struct MHD_Connection *conn)
 {
-	if(store_queue_depth(h->c.store) < 0)
+	pthread_mutex_lock(&h->store_lock);
+	long long depth = store_queue_depth(h->c.store);
+	pthread_mutex_unlock(&h->store_lock);
+	if(depth < 0)
 		return answer_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE, "database not answering");
 	static const char ok[] = "{\"status\":\"ok\"}\n";
 	return answer(conn, MHD_HTTP_OK, "application/json", ok, sizeof ok - 1);
@@ -190,7 +205,11 @@ static enum MHD_Result metrics(struct httpd *h, struct MHD_Connection *conn)
 {
 	struct dynbuf b;
 	dynbuf_init(&b, 16 << 20);
-	metrics_render(&b, store_queue_depth(h->c.store), store_retries_scheduled(h->c.store));
+	pthread_mutex_lock(&h->store_lock);
+	long long depth = store_queue_depth(h->c.store);
+	long long scheduled = store_retries_scheduled(h->c.store);
+	pthread_mutex_unlock(&h->store_lock);
+	metrics_render(&b, depth, scheduled);
 	enum MHD_Result rc =
 		answer(conn, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b.ptr ? b.ptr : "",
 		       b.len);
@@ -238,6 +257,8 @@ static enum MHD_Result route(void *cls, struct MHD_Connection *conn, const char 
 		return get ? healthz(h, conn) : method_not_allowed(conn, "GET, HEAD");
 	if(strcmp(url, "/metrics") == 0)
 		return get ? metrics(h, conn) : method_not_allowed(conn, "GET, HEAD");
+	if(get && h->c.page && h->c.page(h->c.page_cls, conn, url))
+		return MHD_YES;
 	return answer_error(conn, MHD_HTTP_NOT_FOUND, "no such page");
 }
 
@@ -296,7 +317,9 @@ struct httpd *httpd_start(const struct httpd_config *c, char *err, size_t errlen
 		return NULL;
 	struct httpd *h = xcalloc(1, sizeof *h);
 	h->c = *c;
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	pthread_mutex_init(&h->store_lock, NULL);
+	unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
+	                 MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
 	if(ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, route, h,
@@ -307,6 +330,7 @@ struct httpd *httpd_start(const struct httpd_config *c, char *err, size_t errlen
 	                        MHD_OPTION_END);
 	if(!h->d) {
 		snprintf(err, errlen, "cannot listen on %s (address in use or not available)", c->listen);
+		pthread_mutex_destroy(&h->store_lock);
 		free(h);
 		return NULL;
 	}
@@ -325,5 +349,6 @@ void httpd_stop(struct httpd *h)
 	if(!h)
 		return;
 	MHD_stop_daemon(h->d);
+	pthread_mutex_destroy(&h->store_lock);
 	free(h);
 }

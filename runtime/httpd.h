@@ -5,15 +5,25 @@
  *   GET  /healthz        200 while the database answers
  *   GET  /metrics        Prometheus text (metrics.h)
  *
- * All requests are handled on one internal polling thread, which owns one
- * store connection: writes to the queue are a single small transaction, so
- * the answer comes in milliseconds whatever the workers are doing. */
+ *   GET  anything else   handed to the page callback (the dashboard)
+ *
+ * Each connection has a thread of its own, so a slow dashboard query never
+ * delays a webhook answer. The webhook's store connection is shared under a
+ * mutex: writing an event is one small transaction, so the answer comes in
+ * milliseconds whatever the workers are doing. */
 #ifndef FSIG_HTTPD_H
 #define FSIG_HTTPD_H
 
 #include <stddef.h>
 
 struct store;
+struct MHD_Connection;
+
+/* A page for GET url (query arguments via MHD_lookup_connection_value):
+ * queue a response with httpd_answer and return 1, or return 0 when there
+ * is no such page (the answer is then 404). Called on the connection's own
+ * thread. */
+typedef int (*httpd_page_fn)(void *cls, struct MHD_Connection *conn, const char *url);
 
 struct httpd_config {
 	const char *listen;       /* "ADDR:PORT", "[V6ADDR]:PORT"; port 0 picks a free one */
@@ -22,7 +32,13 @@ struct httpd_config {
 	struct store *store;      /* owned by the caller, used only on the server thread */
 	void (*queued)(void *cls);/* called after an event was queued (wakes the workers) */
 	void *cls;
+	httpd_page_fn page;       /* other GET pages; NULL: none */
+	void *page_cls;
 };
+
+/* Queue an answer (body copied). Returns 1, or 0 if MHD refused. */
+int httpd_answer(struct MHD_Connection *conn, unsigned status, const char *content_type,
+                 const char *body, size_t len);
 
 struct httpd;
 
