@@ -17,6 +17,7 @@ int cli_explain(const struct fsig_ruleset *rs, int argc, char **argv);
 int cli_test(const struct fsig_ruleset *rs, int argc, char **argv);
 int cli_rules(const struct fsig_ruleset *rs, int argc, char **argv);
 int cli_serve(const struct fsig_ruleset *rs, int argc, char **argv);
+int cli_backtest(const struct fsig_ruleset *rs, int argc, char **argv);
 
 /* Print "failsig CMD: message" and a hint to stderr; returns EXIT_ERROR. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -178,7 +178,8 @@ int logstore_put(struct store *st, const struct fsig_ruleset *rs, long long job_
 
 int logstore_has(struct store *st, long long job_id)
 {
-	sqlite3_stmt *s = prepare(st, "SELECT 1 FROM traces WHERE job_id = ?1 LIMIT 1");
+	/* The job row says so: an empty trace has no chunks but is stored. */
+	sqlite3_stmt *s = prepare(st, "SELECT 1 FROM jobs WHERE id = ?1 AND log_stored_at IS NOT NULL");
 	if(!s)
 		return -1;
 	sqlite3_bind_int64(s, 1, job_id);

@@ -27,6 +27,9 @@ static const char usage_text[] =
 	"        the compiled rule set: id, action, title, ticket, rule-set hash\n"
 	"  serve [--listen ADDR:PORT] [--db PATH] [--dry-run] ...\n"
 	"        the GitLab Job Hook service: scan finished jobs, record, retry\n"
+	"  backtest [--db DB] [--format text|markdown|json] [RULE...]\n"
+	"        rescan stored logs with this rule set: newly and no longer matched\n"
+	"        jobs, hits in successful jobs\n"
 	"\n"
 	"Logs are read as a stream in constant memory, as GitLab displays them: ANSI\n"
 	"escapes removed, carriage returns applied, section markers tracked; '-' or no\n"
@@ -89,6 +92,7 @@ static const struct command {
 	{"test", cli_test},
 	{"rules", cli_rules},
 	{"serve", cli_serve},
+	{"backtest", cli_backtest},
 };
 
 int main(int argc, char **argv)

@@ -17,14 +17,13 @@ static size_t bufsize(void)
 	return *end == '\0' && v >= 16 && v <= READER_MAX_LINE ? (size_t)v : 0;
 }
 
-static int run(const struct fsig_ruleset *rs, struct reader *r, const struct fsig_job *job,
-               unsigned opts, int only_rule, struct eval **out, struct scan_stats *stats)
+int scanlog_reader(const struct fsig_ruleset *rs, struct reader *r, const struct fsig_job *job,
+                   unsigned opts, int only_rule, struct eval **out, struct scan_stats *stats)
 {
 	struct eval *e = eval_new(rs, job, opts, only_rule);
 	struct scanner *s = scanner_new(rs);
 	int rc = scanner_run(s, r, eval_line, e, eval_want_all_lines(e), stats);
 	scanner_free(s);
-	reader_free(r);
 	if(rc < 0) {
 		eval_free(e);
 		*out = NULL;
@@ -38,11 +37,17 @@ static int run(const struct fsig_ruleset *rs, struct reader *r, const struct fsi
 int scanlog_fd(const struct fsig_ruleset *rs, int fd, const struct fsig_job *job, unsigned opts,
                int only_rule, struct eval **out, struct scan_stats *stats)
 {
-	return run(rs, reader_new_fd(fd, bufsize(), 0), job, opts, only_rule, out, stats);
+	struct reader *r = reader_new_fd(fd, bufsize(), 0);
+	int rc = scanlog_reader(rs, r, job, opts, only_rule, out, stats);
+	reader_free(r);
+	return rc;
 }
 
 int scanlog_mem(const struct fsig_ruleset *rs, const void *p, size_t len, const struct fsig_job *job,
                 unsigned opts, int only_rule, struct eval **out, struct scan_stats *stats)
 {
-	return run(rs, reader_new_mem(p, len, bufsize(), 0), job, opts, only_rule, out, stats);
+	struct reader *r = reader_new_mem(p, len, bufsize(), 0);
+	int rc = scanlog_reader(rs, r, job, opts, only_rule, out, stats);
+	reader_free(r);
+	return rc;
 }

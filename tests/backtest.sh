@@ -1,0 +1,79 @@
+#!/bin/sh
+# backtest.sh BUILD — `failsig backtest` over a database of 60 past jobs
+# (tests/lib/history.sh, recorded by the GHC pack): unchanged rules report
+# no change; a changed rule set (a broad new rule, a rule removed) reports
+# newly matched jobs, no longer matched jobs and hits in successful jobs,
+# and fails the threshold. Golden outputs in tests/golden/backtest/
+# (UPDATE=1 rewrites them).
+build=$(cd "${1:-build}" && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
+golden=$top/tests/golden/backtest
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+# run NAME EXPECTED-EXIT GOLDEN-FILE|- COMMAND...: stdout against the golden file
+run() {
+	name=$1 want=$2 gold=$3
+	shift 3
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$gold" != - ] && [ -n "$UPDATE" ]; then
+		cp "$tmp/out" "$golden/$gold"
+	fi
+	if [ "$rc" -ne "$want" ]; then
+		nok "$name" "exit $rc, want $want" "$(head -n 3 "$tmp/err")"
+	elif [ "$gold" != - ] && ! cmp -s "$tmp/out" "$golden/$gold"; then
+		nok "$name" "output differs from tests/golden/backtest/$gold:" \
+			"$(diff "$golden/$gold" "$tmp/out" | head -n 10)"
+	else
+		ok "$name"
+	fi
+}
+
+if ! sh "$top/tests/lib/history.sh" "$build" "$build/failsig" "$tmp/h.db" >"$tmp/history.log" 2>&1; then
+	echo "not ok 1 - building the history database"
+	sed 's/^/# /' "$tmp/history.log"
+	exit 1
+fi
+
+run "same rule set: nothing changed (text)" 0 same.txt "$build/failsig" backtest --db "$tmp/h.db"
+run "same rule set: markdown comment" 0 same.md "$build/failsig" backtest --db "$tmp/h.db" --format markdown
+run "hits in successful jobs over --max-success-hits 0" 1 - "$build/failsig" backtest --db "$tmp/h.db" --max-success-hits 0
+if grep -q "a rule hits more successful jobs than allowed" "$tmp/err"; then ok "the failure says why"; else nok "the failure says why" "$(cat "$tmp/err")"; fi
+
+# A changed rule set: docker removed, a broad rule added, no_space untouched.
+mkdir "$tmp/rules"
+cp "$top"/rules/ghc/*.rules "$tmp/rules/"
+cp -r "$top/rules/ghc/examples" "$tmp/rules/" 2>/dev/null
+awk '/^rule docker /{skip=1} skip&&/^}/{skip=0; next} !skip' "$top/rules/ghc/infrastructure.rules" >"$tmp/rules/infrastructure.rules"
+cat >>"$tmp/rules/infrastructure.rules" <<'RULES'
+
+rule any_error "Any line that says error (too broad on purpose)" {
+    ticket "https://example.org/issues/1"
+    match /[Ee]rror:/
+    retry
+    example "make: *** Error: 2"
+}
+RULES
+if ! "$build/failsigc" build -Wno-missing-ticket -Wno-broad-pattern "$tmp/rules" -o "$tmp/changed" >"$tmp/build.log" 2>&1; then
+	nok "building the changed rule set" "$(head -n 5 "$tmp/build.log")"
+else
+	run "changed rule set: new, gone and success hits (text)" 1 changed.txt "$tmp/changed" backtest --db "$tmp/h.db"
+	run "changed rule set: markdown comment" 1 changed.md "$tmp/changed" backtest --db "$tmp/h.db" --format markdown --examples 2
+	run "changed rule set: within a generous threshold" 0 - "$tmp/changed" backtest --db "$tmp/h.db" --max-new-success-hits 100
+	run "changed rule set: only the named rule" 0 only-no-space.txt "$tmp/changed" backtest --db "$tmp/h.db" no_space
+	run "changed rule set: json" 1 changed.json "$tmp/changed" backtest --db "$tmp/h.db" --format json
+	if grep -q '"rule": "docker"' "$tmp/out" && grep -q '"in_ruleset": false' "$tmp/out"; then
+		ok "json: the removed rule is reported as not in the rule set"
+	else
+		nok "json: the removed rule is reported as not in the rule set"
+	fi
+fi
+run "unknown rule: usage error" 2 - "$build/failsig" backtest --db "$tmp/h.db" no_such_rule
+run "no database: error" 2 - "$build/failsig" backtest --db "$tmp/none.db"
+if grep -q "no database '$tmp/none.db'" "$tmp/err" && [ ! -e "$tmp/none.db" ]; then ok "no database: named, not created"; else nok "no database: named, not created" "$(cat "$tmp/err")"; fi
+run "bad --format" 2 - "$build/failsig" backtest --db "$tmp/h.db" --format yaml
+"$build/failsig" backtest --help | grep -q "max-new-success-hits" && ok "--help" || nok "--help"
+echo "1..$n"
