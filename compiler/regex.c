@@ -2079,6 +2079,22 @@ bool rx_emit_re2c(const struct rx *r, struct dynbuf *out)
 		bool eol = n > 0 && v[n - 1]->kind == RX_EOL;
 		if(eol)
 			n--;
+		/* The matcher only answers "does the line contain a match", so a
+		 * counted repetition at an unanchored end of the branch needs only
+		 * its minimum: X{n,m} occurs where X{n} does. This keeps re2c's DFA
+		 * small for patterns like /a\w{4,20}/, whose exact DFA must count
+		 * up to 20 in every state. */
+		struct rx head, tail;
+		if(!eol && n > 0 && v[n - 1]->kind == RX_REPEAT && v[n - 1]->max != v[n - 1]->min) {
+			tail = *v[n - 1];
+			tail.max = tail.min;
+			v[n - 1] = &tail;
+		}
+		if(!bol && n > 0 && v[0]->kind == RX_REPEAT && v[0]->max != v[0]->min) {
+			head = *v[0];
+			head.max = head.min;
+			v[0] = &head;
+		}
 		if(i > 0)
 			put(&e, " | ");
 		bool body = false;
