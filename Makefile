@@ -127,7 +127,7 @@ $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libfailsigc.a $
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(BUILD)/libfailsigc.a $(BUILD)/libfailsig.a $(LDLIBS)
 
 # Test programs over the runtime library: the fake GitLab and its client.
-TEST_TOOLS := $(BUILD)/tests/fakegitlab $(BUILD)/tests/glclient
+TEST_TOOLS := $(BUILD)/tests/fakegitlab $(BUILD)/tests/glclient $(BUILD)/tests/slowclients
 $(TEST_TOOLS): $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libfailsig.a
 	@mkdir -p $(@D)
 	$(call say,CC,$@)

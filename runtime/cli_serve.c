@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -264,6 +265,13 @@ int cli_serve(const struct fsig_ruleset *rs, int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Every connection is a file descriptor: allow as many as the system
+	 * lets this process have, not the shell's default of 1024. */
+	struct rlimit rl;
+	if(getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 
 	if(gitlab_global_init() < 0) {
 		fprintf(stderr, "failsig serve: cannot initialise libcurl\n");

@@ -20,6 +20,12 @@
 #include "webhook.h"
 #include "xalloc.h"
 
+enum {
+	HTTPD_THREADS = 4,             /* a slow dashboard query holds up one of them */
+	HTTPD_MAX_CONNECTIONS = 4000,  /* below the usual 4096 open files */
+	HTTPD_IDLE_TIMEOUT = 15,       /* seconds a connection may send nothing */
+};
+
 struct httpd {
 	struct httpd_config c;
 	struct MHD_Daemon *d;
@@ -318,15 +324,18 @@ struct httpd *httpd_start(const struct httpd_config *c, char *err, size_t errlen
 	struct httpd *h = xcalloc(1, sizeof *h);
 	h->c = *c;
 	pthread_mutex_init(&h->store_lock, NULL);
-	unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
-	                 MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG;
+	/* A pool of polling threads, not a thread per connection: idle or
+	 * slow senders (slow loris) cost a socket each, not a thread, so
+	 * thousands of them cannot starve GitLab's deliveries. */
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
 	if(ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	h->d = MHD_start_daemon(flags, 0, NULL, NULL, route, h,
 	                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	                        MHD_OPTION_NOTIFY_COMPLETED, completed, h,
-	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)256,
-	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTPD_THREADS,
+	                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTPD_MAX_CONNECTIONS,
+	                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTPD_IDLE_TIMEOUT,
 	                        MHD_OPTION_END);
 	if(!h->d) {
 		snprintf(err, errlen, "cannot listen on %s (address in use or not available)", c->listen);

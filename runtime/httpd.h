@@ -7,9 +7,10 @@
  *
  *   GET  anything else   handed to the page callback (the dashboard)
  *
- * Each connection has a thread of its own, so a slow dashboard query never
- * delays a webhook answer. The webhook's store connection is shared under a
- * mutex: writing an event is one small transaction, so the answer comes in
+ * Requests are served by a small pool of polling threads: an idle or slow
+ * connection costs a socket, not a thread, and a slow dashboard query holds
+ * up one thread of the pool. The webhook's store connection is shared under
+ * a mutex: writing an event is one small transaction, so the answer comes in
  * milliseconds whatever the workers are doing. */
 #ifndef FSIG_HTTPD_H
 #define FSIG_HTTPD_H
