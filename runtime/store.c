@@ -489,7 +489,7 @@ int store_record_scan(struct store *st, const struct store_job *j, long long tra
 	    " started_at, finished_at, duration, web_url, trace_bytes, trace_truncated, ruleset,"
 	    " scanned_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
 	    " ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
-	    "iisssssisiisisssdsiisi", j->id, j->project_id, j->project, j->name, j->stage,
+	    "iisssssissisisssdsiisi", j->id, j->project_id, j->project, j->name, j->stage,
 	    j->status, j->failure_reason, j->runner_id, j->runner, j->runner_tags, j->pipeline_id,
 	    j->ref, j->mr_iid, j->created_at, j->started_at, j->finished_at, j->duration,
 	    j->web_url, trace_bytes, (long long)truncated, ruleset_hash, now);

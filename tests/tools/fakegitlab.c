@@ -96,6 +96,7 @@ struct note {
 static struct {
 	const char *dir;
 	const char *token;      /* NULL: no check */
+	const char *default_trace; /* --default-trace: served for jobs without a trace file */
 	FILE *log;
 	atomic_bool stopping;   /* delays end early so the daemon can stop */
 	pthread_mutex_t lock;
@@ -668,6 +669,8 @@ static void get_trace(const char *id, struct answer *a)
 	struct stat st;
 	snprintf(path, sizeof path, "%s/traces/%s.log", fake.dir, id);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if(fd < 0 && fake.default_trace)
+		fd = open(fake.default_trace, O_RDONLY | O_CLOEXEC);
 	if(fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		if(fd >= 0)
 			close(fd);
@@ -1168,10 +1171,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 /* ---- main ---- */
 
 static const char usage[] =
-	"usage: fakegitlab --dir DIR [--token TOKEN] [--port N] [--port-file FILE] [--log FILE]\n";
+	"usage: fakegitlab --dir DIR [--token TOKEN] [--port N] [--port-file FILE] [--log FILE]\n"
+	"       [--default-trace FILE]   (the trace of jobs without one: load tests)\n";
 
 struct opts {
 	const char *dir, *token, *port_file, *log;
+	const char *default_trace;
 	const char *port;      /* NULL: any free port; a fixed one lets a test restart
 	                          "GitLab" where the service expects it */
 };
@@ -1191,6 +1196,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			dst = &o->log;
 		else if(strcmp(argv[i], "--port") == 0)
 			dst = &o->port;
+		else if(strcmp(argv[i], "--default-trace") == 0)
+			dst = &o->default_trace;
 		if(!dst || i + 1 == argc)
 			return -1;
 		*dst = argv[++i];
@@ -1239,6 +1246,7 @@ int main(int argc, char **argv)
 	}
 	fake.dir = o.dir;
 	fake.token = o.token;
+	fake.default_trace = o.default_trace;
 	fake.requests = json_array();
 	make_dirs(o.dir);
 	if(o.log)

@@ -6,6 +6,8 @@
 #include "unit.h"
 #include "webhook.h"
 
+#include <jansson.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -179,6 +181,33 @@ static void test_store(void)
 	CHECK(store_retry_reschedule(st, got.id, 50, "HTTP 503") == 0 &&
 	      store_retry_claim_due(st, 49, &got) == 0 && store_retry_claim_due(st, 50, &got) == 1 &&
 	      got.calls == 1, "store: a rescheduled retry waits and counts the failed call");
+	/* Every column of a recorded job reads back as written. */
+	static const char jobtext[] =
+		"{\"id\": 77, \"name\": \"build\", \"stage\": \"test\", \"status\": \"failed\","
+		" \"failure_reason\": \"script_failure\", \"ref\": \"refs/merge-requests/5/head\","
+		" \"created_at\": \"c\", \"started_at\": \"s\", \"finished_at\": \"f\", \"duration\": 1.5,"
+		" \"web_url\": \"https://h/g/p/-/jobs/77\", \"pipeline\": {\"id\": 9},"
+		" \"runner\": {\"id\": 4, \"description\": \"r1\"}, \"tag_list\": [\"a\", \"b\"]}";
+	struct store_job job;
+	void *doc;
+	CHECK(store_job_parse(jobtext, sizeof jobtext - 1, 3, &job, &doc, err, sizeof err) == 0,
+	      "store: parse a REST job");
+	CHECK(store_record_scan(st, &job, 123, true, "hash", NULL, 0, 5000) == 0, "store: record a job");
+	sqlite3_stmt *q;
+	sqlite3_prepare_v2(store_sqlite(st),
+	                   "SELECT id || '|' || project_id || '|' || project || '|' || name || '|' || stage"
+	                   " || '|' || status || '|' || failure_reason || '|' || runner_id || '|' || runner"
+	                   " || '|' || runner_tags || '|' || pipeline_id || '|' || ref || '|' || mr_iid"
+	                   " || '|' || created_at || '|' || started_at || '|' || finished_at || '|' ||"
+	                   " duration || '|' || web_url || '|' || trace_bytes || '|' || trace_truncated"
+	                   " || '|' || ruleset || '|' || scanned_at FROM jobs WHERE id = 77",
+	                   -1, &q, NULL);
+	const char *row = sqlite3_step(q) == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+	CHECK_STR(row, "77|3|g/p|build|test|failed|script_failure|4|r1|[\"a\",\"b\"]|9|"
+	               "refs/merge-requests/5/head|5|c|s|f|1.5|https://h/g/p/-/jobs/77|123|1|hash|5000",
+	          "store: every job column reads back");
+	sqlite3_finalize(q);
+	json_decref(doc);
 	store_close(st);
 
 	st = store_open(path, err, sizeof err);
