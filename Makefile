@@ -33,7 +33,10 @@ LDLIBS   = -ljansson -lsqlite3 -lmicrohttpd -lcurl -lpthread
 GENWARN  = -Wno-missing-prototypes -Wno-unused-function -Wno-unused-label -Wno-sign-compare
 
 RUNTIME_SRC  := $(sort $(wildcard runtime/*.c))
-RUNTIME_OBJ  := $(RUNTIME_SRC:%.c=$(BUILD)/%.o)
+# `failsig search --regex` runs the compiler's own regex engine (linear-time
+# NFA): its two objects go into the runtime library as well.
+RUNTIME_OBJ  := $(RUNTIME_SRC:%.c=$(BUILD)/%.o) \
+                $(BUILD)/compiler/regex.o $(BUILD)/compiler/arena.o
 COMPILER_SRC := $(filter-out compiler/main.c,$(sort $(wildcard compiler/*.c)))
 COMPILER_OBJ := $(COMPILER_SRC:%.c=$(BUILD)/%.o) $(BUILD)/grammar/lexer.o $(BUILD)/grammar/parser.o
 SHARED_OBJ   := $(BUILD)/runtime/xalloc.o $(BUILD)/runtime/dynbuf.o

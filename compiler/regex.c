@@ -2026,6 +2026,10 @@ static void emit_re2c(struct emitter *e, const struct rx *r, enum ctx ctx)
 			put(e, "\"\"");
 			return;
 		}
+		if(r->min == 1 && r->max == 1) {  /* what trimming leaves of X+ */
+			emit_re2c(e, r->a, ctx);
+			return;
+		}
 		/* A repetition of a repetition needs parentheses in re2c. */
 		if(ctx == CTX_ATOM)
 			put(e, "(");

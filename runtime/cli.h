@@ -17,7 +17,13 @@ int cli_explain(const struct fsig_ruleset *rs, int argc, char **argv);
 int cli_test(const struct fsig_ruleset *rs, int argc, char **argv);
 int cli_rules(const struct fsig_ruleset *rs, int argc, char **argv);
 int cli_serve(const struct fsig_ruleset *rs, int argc, char **argv);
+int cli_dashboard(const struct fsig_ruleset *rs, int argc, char **argv);
+int cli_fetch(const struct fsig_ruleset *rs, int argc, char **argv);
 int cli_backtest(const struct fsig_ruleset *rs, int argc, char **argv);
+int cli_search(const struct fsig_ruleset *rs, int argc, char **argv);
+int cli_stats(const struct fsig_ruleset *rs, int argc, char **argv);
+int cli_report(const struct fsig_ruleset *rs, int argc, char **argv);
+int cli_unmatched(const struct fsig_ruleset *rs, int argc, char **argv);
 
 /* Print "failsig CMD: message" and a hint to stderr; returns EXIT_ERROR. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -8,6 +8,7 @@
  * filters; the recorded matches are whatever the database holds, from
  * whichever rule set recorded them. Read-only. */
 #include <jansson.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +23,7 @@
 #include "xalloc.h"
 
 static const char backtest_help[] =
-	"usage: failsig backtest [--db PATH] [--format text|markdown|json] [--examples N]\n"
+	"usage: failsig backtest [--db PATH] [--format text|markdown|json] [--examples N] [--jobs N]\n"
 	"                        [--max-new-success-hits N] [--max-success-hits N] [RULE...]\n"
 	"\n"
 	"Rescans every log stored in the database (by `failsig serve` or `failsig fetch`)\n"
@@ -35,6 +36,7 @@ static const char backtest_help[] =
 	"  --format F                 text (default), markdown (a merge request comment),\n"
 	"                             or json\n"
 	"  --examples N               example jobs per list (default 3)\n"
+	"  --jobs N                   rescan with N threads (default: one per CPU)\n"
 	"  --max-new-success-hits N   fail when a rule hits more than N successful jobs it\n"
 	"                             did not hit before (default 0)\n"
 	"  --max-success-hits N       fail when a rule hits more than N successful jobs in\n"
@@ -61,7 +63,7 @@ struct backtest {
 	int examples;
 	long long jobs, scanned_bytes, missing;
 	char first[32], last[32];  /* finished_at range */
-	sqlite3_stmt *recorded;    /* rules recorded for a job */
+	char err[256];             /* why run() failed */
 };
 
 static struct rule_row *row_of(struct backtest *b, const char *id)
@@ -132,124 +134,253 @@ static void job_data_free(struct job_data *d)
 	free(d->tags);
 }
 
-/* Compare one job's fresh verdicts with its recorded matches. */
-static int compare_job(struct backtest *b, long long job, const struct fsig_job *data,
-                       const struct eval_result *res, size_t nres)
+/* One rescanned job, handed from a worker to the merge: which rules fire
+ * now and which were recorded. */
+struct verdict {
+	long long job;
+	bool success;
+	bool *fired;               /* [nrules] */
+	char **recorded;           /* rule ids recorded for the job */
+	size_t nrecorded;
+};
+
+/* Fold one job into the per-rule counts (called under b->lock). */
+static void merge(struct backtest *b, const struct verdict *v)
 {
-	bool success = data->status && strcmp(data->status, "success") == 0;
-	/* Recorded rules of the job: marked by a flag byte per row. */
-	char *was = xcalloc(b->nrows + 64, 1);
-	sqlite3_reset(b->recorded);
-	sqlite3_bind_int64(b->recorded, 1, job);
-	int rc;
-	size_t cap = b->nrows + 64;
-	while((rc = sqlite3_step(b->recorded)) == SQLITE_ROW) {
-		struct rule_row *r = row_of(b, col_text(b->recorded, 0));
-		size_t i = (size_t)(r - b->rows);
-		if(i >= cap) {
-			was = xrealloc(was, i + 64);
-			memset(was + cap, 0, i + 64 - cap);
-			cap = i + 64;
-		}
-		was[i] = 1;
+	size_t nrules = b->rs->nrules;
+	/* Rows are appended for recorded ids of other rule sets, so the
+	 * "was recorded" marks are kept by row index after the lookups. */
+	size_t *was = xcalloc(v->nrecorded + 1, sizeof *was);
+	for(size_t k = 0; k < v->nrecorded; k++) {
+		struct rule_row *r = row_of(b, v->recorded[k]);
 		r->recorded++;
+		was[k] = (size_t)(r - b->rows);
 	}
-	if(rc != SQLITE_DONE) {
-		free(was);
-		return store_fail(b->st, "reading recorded matches");
-	}
-	for(size_t k = 0; k < nres; k++) {
-		if(!res[k].fired)
-			continue;
-		struct rule_row *r = &b->rows[k];   /* rows[0..nrules) are the rule set's */
-		r->now++;
-		if(!was[k])
-			note(b, r, LIST_NEW, job);
-		if(success) {
-			r->success++;
-			note(b, r, LIST_SUCCESS, job);
-			if(!was[k])
-				r->new_success++;
+	for(size_t i = 0; i < nrules; i++) {
+		bool recorded = false;
+		for(size_t k = 0; k < v->nrecorded; k++)
+			recorded |= was[k] == i;
+		struct rule_row *r = &b->rows[i];  /* rows[0..nrules) are the rule set's */
+		if(v->fired[i]) {
+			r->now++;
+			if(!recorded)
+				note(b, r, LIST_NEW, v->job);
+			if(v->success) {
+				r->success++;
+				note(b, r, LIST_SUCCESS, v->job);
+				if(!recorded)
+					r->new_success++;
+			}
+		} else if(recorded) {
+			note(b, r, LIST_GONE, v->job);
 		}
 	}
-	for(size_t i = 0; i < b->nrows && i < cap; i++) {
-		if(was[i] && (i >= nres || !res[i].fired))
-			note(b, &b->rows[i], LIST_GONE, job);
+	for(size_t k = 0; k < v->nrecorded; k++) {
+		if(was[k] >= nrules)
+			note(b, &b->rows[was[k]], LIST_GONE, v->job);
 	}
 	free(was);
+}
+
+/* The jobs to rescan, read in batches so that memory does not grow with
+ * the history; workers take them one by one. */
+enum { BATCH = 512 };
+
+struct job_row {
+	long long id;
+	struct job_data d;
+	char finished[32];
+	struct verdict v;          /* filled by a worker, merged in job order */
+	bool done;                 /* v is filled (false: no trace or an error) */
+};
+
+struct pool {
+	struct backtest *b;
+	pthread_mutex_t lock;      /* next, the counts, b->rows */
+	struct job_row *rows;
+	size_t nrows, next;
+	int failed;                /* a worker hit a database error */
+	char err[256];
+	bool progress;
+	long long total;
+};
+
+static void verdict_free(struct verdict *v)
+{
+	free(v->fired);
+	for(size_t k = 0; k < v->nrecorded; k++)
+		free(v->recorded[k]);
+	free(v->recorded);
+}
+
+/* Rescan one job on this worker's own connection. 0, or -1 on error. */
+static int rescan(struct pool *p, struct store *st, sqlite3_stmt *rec, struct job_row *row)
+{
+	struct backtest *b = p->b;
+	struct verdict v = { .job = row->id };
+	v.success = row->d.job.status && strcmp(row->d.job.status, "success") == 0;
+	struct logstore_trace *t = logstore_open(st, row->id);
+	if(!t) {
+		pthread_mutex_lock(&p->lock);
+		b->missing++;
+		pthread_mutex_unlock(&p->lock);
+		return 0;
+	}
+	struct eval *e = NULL;
+	struct scan_stats stats = { 0 };
+	int rc = scanlog_reader(b->rs, logstore_trace_reader(t), &row->d.job, 0, -1, &e, &stats);
+	logstore_close(t);
+	if(rc < 0)
+		return -1;
+	size_t nres;
+	const struct eval_result *res = eval_results(e, &nres);
+	v.fired = xcalloc(nres + 1, sizeof *v.fired);
+	for(size_t i = 0; i < nres; i++)
+		v.fired[i] = res[i].fired;
+	eval_free(e);
+	sqlite3_reset(rec);
+	sqlite3_bind_int64(rec, 1, row->id);
+	size_t cap = 0;
+	while((rc = sqlite3_step(rec)) == SQLITE_ROW) {
+		if(v.nrecorded == cap) {
+			cap = cap ? cap * 2 : 8;
+			v.recorded = xrealloc(v.recorded, cap * sizeof *v.recorded);
+		}
+		v.recorded[v.nrecorded++] = xstrdup(col_text(rec, 0));
+	}
+	if(rc != SQLITE_DONE) {
+		verdict_free(&v);
+		return store_fail(st, "reading recorded matches");
+	}
+	/* Merged later in job order: the example lists do not depend on
+	 * which thread finished first. */
+	row->v = v;
+	row->done = true;
+	pthread_mutex_lock(&p->lock);
+	b->jobs++;
+	b->scanned_bytes += (long long)stats.bytes;
+	if(p->progress)
+		fprintf(stderr, "\rbacktest: %lld/%lld jobs rescanned", b->jobs, p->total);
+	pthread_mutex_unlock(&p->lock);
 	return 0;
 }
 
-static int run(struct backtest *b, bool progress)
+struct worker_arg {
+	struct pool *p;
+	const char *path;
+};
+
+static void *worker(void *arg)
+{
+	struct worker_arg *w = arg;
+	struct pool *p = w->p;
+	char err[256];
+	struct store *st = store_open(w->path, err, sizeof err);
+	sqlite3_stmt *rec = NULL;
+	if(st && sqlite3_prepare_v2(store_sqlite(st), "SELECT rule FROM matches WHERE job_id = ?1",
+	                            -1, &rec, NULL) != SQLITE_OK) {
+		snprintf(err, sizeof err, "%s", sqlite3_errmsg(store_sqlite(st)));
+		rec = NULL;
+	}
+	for(;;) {
+		pthread_mutex_lock(&p->lock);
+		bool stop = p->failed || !st || !rec || p->next == p->nrows;
+		struct job_row *row = stop ? NULL : &p->rows[p->next++];
+		if((!st || !rec) && !p->failed) {
+			p->failed = 1;
+			snprintf(p->err, sizeof p->err, "%s", err);
+		}
+		pthread_mutex_unlock(&p->lock);
+		if(stop)
+			break;
+		if(rescan(p, st, rec, row) < 0) {
+			pthread_mutex_lock(&p->lock);
+			if(!p->failed)
+				snprintf(p->err, sizeof p->err, "%s", store_error(st));
+			p->failed = 1;
+			pthread_mutex_unlock(&p->lock);
+		}
+	}
+	sqlite3_finalize(rec);
+	store_close(st);
+	return NULL;
+}
+
+/* Rescan one batch with nthreads workers. */
+static int run_batch(struct pool *p, const char *path, int nthreads)
+{
+	pthread_t *t = xcalloc((size_t)nthreads, sizeof *t);
+	struct worker_arg w = { p, path };
+	int started = 0;
+	p->next = 0;
+	for(int i = 0; i < nthreads; i++) {
+		if(pthread_create(&t[i], NULL, worker, &w) == 0)
+			started++;
+	}
+	if(!started)
+		worker(&w);
+	for(int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+	return p->failed ? -1 : 0;
+}
+
+static int run(struct backtest *b, bool progress, int nthreads)
 {
 	sqlite3 *db = store_sqlite(b->st);
+	const char *path = sqlite3_db_filename(db, "main");
+	struct pool p = { .b = b, .progress = progress };
+	pthread_mutex_init(&p.lock, NULL);
 	sqlite3_stmt *s;
+	if(sqlite3_prepare_v2(db, "SELECT count(*) FROM jobs WHERE log_stored_at IS NOT NULL", -1, &s,
+	                      NULL) == SQLITE_OK) {
+		if(sqlite3_step(s) == SQLITE_ROW)
+			p.total = sqlite3_column_int64(s, 0);
+		sqlite3_finalize(s);
+	}
 	if(sqlite3_prepare_v2(db,
 	                      "SELECT id, name, stage, project, runner, failure_reason, status,"
 	                      " runner_tags, coalesce(finished_at, '') FROM jobs"
 	                      " WHERE log_stored_at IS NOT NULL ORDER BY finished_at, id",
-	                      -1, &s, NULL) != SQLITE_OK ||
-	   sqlite3_prepare_v2(db, "SELECT rule FROM matches WHERE job_id = ?1", -1, &b->recorded,
-	                      NULL) != SQLITE_OK)
+	                      -1, &s, NULL) != SQLITE_OK) {
+		pthread_mutex_destroy(&p.lock);
 		return store_fail(b->st, "querying jobs");
-	long long total = 0;
-	sqlite3_stmt *count;
-	if(progress && sqlite3_prepare_v2(db, "SELECT count(*) FROM jobs WHERE log_stored_at IS NOT NULL",
-	                                  -1, &count, NULL) == SQLITE_OK) {
-		if(sqlite3_step(count) == SQLITE_ROW)
-			total = sqlite3_column_int64(count, 0);
-		sqlite3_finalize(count);
 	}
-	int rc;
-	/* A second connection reads the trace chunks while s is stepping. */
-	char err[256];
-	struct store *chunks = store_open(sqlite3_db_filename(db, "main"), err, sizeof err);
-	if(!chunks) {
-		sqlite3_finalize(s);
-		fprintf(stderr, "failsig backtest: %s\n", err);
-		return -1;
-	}
-	while((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		long long job = sqlite3_column_int64(s, 0);
-		const char *fin = col_text(s, 8);
-		if(!b->first[0])
-			snprintf(b->first, sizeof b->first, "%.10s", fin);
-		snprintf(b->last, sizeof b->last, "%.10s", fin);
-		struct logstore_trace *t = logstore_open(chunks, job);
-		if(!t) {
-			b->missing++;
-			continue;
+	p.rows = xcalloc(BATCH, sizeof *p.rows);
+	int rc = SQLITE_ROW, status = 0;
+	while(status == 0 && rc == SQLITE_ROW) {
+		p.nrows = 0;
+		while(p.nrows < BATCH && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+			struct job_row *row = &p.rows[p.nrows++];
+			row->id = sqlite3_column_int64(s, 0);
+			job_data_load(&row->d, s);
+			snprintf(row->finished, sizeof row->finished, "%.10s", col_text(s, 8));
+			if(!b->first[0])
+				snprintf(b->first, sizeof b->first, "%s", row->finished);
+			snprintf(b->last, sizeof b->last, "%s", row->finished);
 		}
-		struct job_data d;
-		job_data_load(&d, s);
-		struct eval *e = NULL;
-		struct scan_stats st = { 0 };
-		int ok = scanlog_reader(b->rs, logstore_trace_reader(t), &d.job, 0, -1, &e, &st);
-		logstore_close(t);
-		if(ok == 0) {
-			size_t nres;
-			const struct eval_result *res = eval_results(e, &nres);
-			ok = compare_job(b, job, &d.job, res, nres);
-			b->jobs++;
-			b->scanned_bytes += (long long)st.bytes;
+		if(rc != SQLITE_ROW && rc != SQLITE_DONE)
+			status = store_fail(b->st, "reading jobs");
+		else if(p.nrows && run_batch(&p, path, nthreads) < 0)
+			status = -1;
+		for(size_t i = 0; i < p.nrows; i++) {
+			if(p.rows[i].done)
+				merge(b, &p.rows[i].v);
+			verdict_free(&p.rows[i].v);
+			job_data_free(&p.rows[i].d);
+			memset(&p.rows[i], 0, sizeof p.rows[i]);
 		}
-		eval_free(e);
-		job_data_free(&d);
-		if(ok < 0) {
-			rc = SQLITE_ERROR;
-			break;
-		}
-		if(progress)
-			fprintf(stderr, "\rbacktest: %lld/%lld jobs rescanned", b->jobs, total);
 	}
 	if(progress)
 		fputc('\n', stderr);
-	store_close(chunks);
+	if(p.failed)
+		snprintf(b->err, sizeof b->err, "%s", p.err);
+	else if(status < 0)
+		snprintf(b->err, sizeof b->err, "%s", store_error(b->st));
+	free(p.rows);
 	sqlite3_finalize(s);
-	sqlite3_finalize(b->recorded);
-	if(rc != SQLITE_DONE && rc != SQLITE_ERROR)
-		return store_fail(b->st, "reading jobs");
-	return rc == SQLITE_DONE ? 0 : -1;
+	pthread_mutex_destroy(&p.lock);
+	return status;
 }
 
 /* ---- output ---- */
@@ -418,6 +549,8 @@ int cli_backtest(const struct fsig_ruleset *rs, int argc, char **argv)
 {
 	const char *cmd = "backtest", *dbpath = "failsig.db", *format = "text";
 	long long max_new = 0, max_all = -1, nex = 3;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long long nthreads = cpus > 0 ? cpus : 1;
 	char **only = xcalloc((size_t)argc + 1, sizeof *only);
 	size_t nonly = 0;
 	int rc = EXIT_ERROR;
@@ -437,6 +570,9 @@ int cli_backtest(const struct fsig_ruleset *rs, int argc, char **argv)
 				goto usage_number;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--max-new-success-hits", &ok))) {
 			if((max_new = parse_limit(v)) < 0)
+				goto usage_number;
+		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--jobs", &ok))) {
+			if((nthreads = parse_limit(v)) < 1 || nthreads > 64)
 				goto usage_number;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--max-success-hits", &ok))) {
 			if((max_all = parse_limit(v)) < 0)
@@ -483,8 +619,8 @@ int cli_backtest(const struct fsig_ruleset *rs, int argc, char **argv)
 			goto close;
 		}
 	}
-	if(run(&b, isatty(STDERR_FILENO)) < 0) {
-		fprintf(stderr, "failsig backtest: %s\n", store_error(b.st));
+	if(run(&b, isatty(STDERR_FILENO), (int)nthreads) < 0) {
+		fprintf(stderr, "failsig backtest: %s\n", b.err);
 		goto close;
 	}
 	rc = 0;

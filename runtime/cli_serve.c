@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dashboard.h"
 #include "httpd.h"
 #include "metrics.h"
 #include "service.h"
@@ -25,6 +26,7 @@ static const char serve_help[] =
 	"  POST /hooks/gitlab   the Job Hook endpoint (X-Gitlab-Token checked)\n"
 	"  GET  /healthz        200 while the database answers\n"
 	"  GET  /metrics        Prometheus metrics\n"
+	"  GET  /, /api/...     the dashboard and its JSON API (docs/dashboard.md)\n"
 	"\n"
 	"environment:\n"
 	"  GITLAB_URL              GitLab base URL (or --gitlab-url)\n"
@@ -282,10 +284,12 @@ int cli_serve(const struct fsig_ruleset *rs, int argc, char **argv)
 	struct store *web = store_open(a.db, err, sizeof err);
 	struct service *svc = web ? service_start(rs, &a.svc, err, sizeof err) : NULL;
 	struct httpd *h = NULL;
+	struct dashboard *dash = dashboard_new(a.db, rs);
 	if(svc) {
 		struct httpd_config hc = {
 			.listen = a.listen, .secret = a.secret, .max_body = a.max_body,
 			.store = web, .queued = service_wake, .cls = svc,
+			.page = dashboard_page, .page_cls = dash,
 		};
 		h = httpd_start(&hc, err, sizeof err);
 	}
@@ -305,6 +309,7 @@ int cli_serve(const struct fsig_ruleset *rs, int argc, char **argv)
 		svc_log("%s: finishing the work in progress", sig == SIGINT ? "SIGINT" : "SIGTERM");
 	}
 	httpd_stop(h);
+	dashboard_free(dash);
 	service_stop(svc);
 	store_close(web);
 	metrics_free();

@@ -243,7 +243,7 @@ static enum MHD_Result route(void *cls, struct MHD_Connection *conn, const char 
 {
 	struct httpd *h = cls;
 	bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-	if(strcmp(url, "/hooks/gitlab") == 0) {
+	if(strcmp(url, "/hooks/gitlab") == 0 && !h->c.no_hooks) {
 		if(strcmp(method, "POST") != 0) {
 			metrics_http_status(405);
 			return method_not_allowed(conn, "POST");
@@ -259,9 +259,9 @@ static enum MHD_Result route(void *cls, struct MHD_Connection *conn, const char 
 		*con_cls = (void *)1;   /* answer once the (ignored) body is read */
 		return MHD_YES;
 	}
-	if(strcmp(url, "/healthz") == 0)
+	if(strcmp(url, "/healthz") == 0 && h->c.store)
 		return get ? healthz(h, conn) : method_not_allowed(conn, "GET, HEAD");
-	if(strcmp(url, "/metrics") == 0)
+	if(strcmp(url, "/metrics") == 0 && h->c.store)
 		return get ? metrics(h, conn) : method_not_allowed(conn, "GET, HEAD");
 	if(get && h->c.page && h->c.page(h->c.page_cls, conn, url))
 		return MHD_YES;

@@ -15,6 +15,7 @@
 #ifndef FSIG_HTTPD_H
 #define FSIG_HTTPD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct store;
@@ -30,11 +31,13 @@ struct httpd_config {
 	const char *listen;       /* "ADDR:PORT", "[V6ADDR]:PORT"; port 0 picks a free one */
 	const char *secret;       /* X-Gitlab-Token must equal it; NULL: no check (--no-secret) */
 	size_t max_body;          /* larger event bodies get 413 */
-	struct store *store;      /* owned by the caller, used only on the server thread */
+	struct store *store;      /* owned by the caller, used only on the server thread;
+	                             NULL: /healthz and /metrics go to the page callback */
 	void (*queued)(void *cls);/* called after an event was queued (wakes the workers) */
 	void *cls;
 	httpd_page_fn page;       /* other GET pages; NULL: none */
 	void *page_cls;
+	bool no_hooks;            /* no webhook (`failsig dashboard`): /hooks/gitlab is 404 */
 };
 
 /* Queue an answer (body copied). Returns 1, or 0 if MHD refused. */

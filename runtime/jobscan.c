@@ -68,9 +68,13 @@ int jobscan_record(struct store *st, const struct jobscan_config *c, const struc
 {
 	size_t nres;
 	const struct eval_result *res = eval_results(js->e, &nres);
-	if(store_record_scan(st, job, js->trace_bytes, js->truncated, c->rs->hash, res, nres,
-	                     (long long)time(NULL)) < 0)
-		return -1;
+	return store_record_scan(st, job, js->trace_bytes, js->truncated, c->rs->hash, res, nres,
+	                         (long long)time(NULL));
+}
+
+int jobscan_store_log(struct store *st, const struct jobscan_config *c, const struct store_job *job,
+                      const struct jobscan *js)
+{
 	if(!c->store_logs || js->trace_bytes < 0)
 		return 0;
 	return logstore_put(st, c->rs, job->id, js->fd);

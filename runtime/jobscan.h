@@ -43,10 +43,13 @@ enum gitlab_outcome jobscan_fetch(struct gitlab *gl, const struct jobscan_config
                                   long long project, long long job, const struct job_info *ji,
                                   struct jobscan *js, struct gitlab_result *r);
 
-/* Record the job, its matches and (store_logs) its trace, inside the
- * caller's transaction. */
+/* Record the job and its matches, inside the caller's transaction. */
 int jobscan_record(struct store *st, const struct jobscan_config *c, const struct store_job *job,
                    const struct jobscan *js);
+/* Then, after the commit (store_logs): keep the trace and index its lines,
+ * in short transactions of its own (logstore_put). */
+int jobscan_store_log(struct store *st, const struct jobscan_config *c, const struct store_job *job,
+                      const struct jobscan *js);
 
 void jobscan_free(struct jobscan *js);
 

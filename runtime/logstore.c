@@ -87,7 +87,13 @@ static int put_chunks(struct store *st, long long job_id, int fd)
 		sqlite3_bind_int64(s, 1, job_id);
 		sqlite3_bind_int64(s, 2, seq);
 		sqlite3_bind_blob(s, 3, buf, (int)have, SQLITE_STATIC);
-		if((rc = step_done(st, s, "storing a trace")) < 0 || have < LOGSTORE_CHUNK)
+		if(store_begin(st) < 0 || (rc = step_done(st, s, "storing a trace")) < 0 ||
+		   (rc = store_commit(st)) < 0) {
+			store_rollback(st);
+			rc = -1;
+			break;
+		}
+		if(have < LOGSTORE_CHUNK)
 			break;
 	}
 	free(buf);
@@ -101,6 +107,7 @@ struct line_sink {
 	sqlite3_stmt *line, *fts;
 	struct dynbuf text;
 	uint64_t last_line;          /* pieces of one long line: the first is kept */
+	unsigned batched;            /* lines since the last commit */
 	int rc;
 };
 
@@ -129,8 +136,17 @@ static void put_line(void *ctx, const struct scan_line *ln, const uint32_t *atom
 	}
 	sqlite3_bind_int64(k->fts, 1, sqlite3_last_insert_rowid(store_sqlite(k->st)));
 	sqlite3_bind_text(k->fts, 2, k->text.ptr, (int)k->text.len, SQLITE_STATIC);
-	if(step_done(k->st, k->fts, "indexing a log line") < 0)
+	if(step_done(k->st, k->fts, "indexing a log line") < 0) {
 		k->rc = -1;
+		return;
+	}
+	/* Short transactions: the webhook's queue insert waits for at most
+	 * one batch, not for a whole 100 MB log. */
+	if(++k->batched == LOGSTORE_BATCH) {
+		k->batched = 0;
+		if(store_commit(k->st) < 0 || store_begin(k->st) < 0)
+			k->rc = -1;
+	}
 }
 
 static int put_lines(struct store *st, const struct fsig_ruleset *rs, long long job_id, int fd)
@@ -140,6 +156,8 @@ static int put_lines(struct store *st, const struct fsig_ruleset *rs, long long 
 	k.fts = prepare(st, "INSERT INTO log_fts(rowid, text) VALUES (?1, ?2)");
 	dynbuf_init(&k.text, LOGSTORE_LINE_MAX * 3 + 16);
 	if(!k.line || !k.fts)
+		k.rc = -1;
+	if(k.rc == 0 && store_begin(st) < 0)
 		k.rc = -1;
 	if(k.rc == 0) {
 		/* The scanner does the line splitting, display and sections
@@ -151,7 +169,11 @@ static int put_lines(struct store *st, const struct fsig_ruleset *rs, long long 
 			k.rc = -1;
 		scanner_free(sc);
 		reader_free(r);
+		if(k.rc == 0 && store_commit(st) < 0)
+			k.rc = -1;
 	}
+	if(k.rc < 0)
+		store_rollback(st);
 	sqlite3_finalize(k.line);
 	sqlite3_finalize(k.fts);
 	dynbuf_free(&k.text);
@@ -160,12 +182,16 @@ static int put_lines(struct store *st, const struct fsig_ruleset *rs, long long 
 
 int logstore_put(struct store *st, const struct fsig_ruleset *rs, long long job_id, int fd)
 {
-	if(logstore_delete(st, job_id) < 0)
+	if(store_begin(st) < 0 || logstore_delete(st, job_id) < 0 || store_commit(st) < 0) {
+		store_rollback(st);
 		return -1;
+	}
 	if(lseek(fd, 0, SEEK_SET) < 0 || put_chunks(st, job_id, fd) < 0)
 		return -1;
 	if(lseek(fd, 0, SEEK_SET) < 0 || put_lines(st, rs, job_id, fd) < 0)
 		return -1;
+	/* Only now is the log complete: log_stored_at says so to readers
+	 * (search, backtest) and to `failsig fetch` (nothing left to get). */
 	sqlite3_stmt *s = prepare(st, "UPDATE jobs SET log_stored_at = ?2 WHERE id = ?1");
 	if(!s)
 		return -1;

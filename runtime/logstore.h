@@ -19,6 +19,7 @@
 enum {
 	LOGSTORE_CHUNK = 1 << 20,
 	LOGSTORE_LINE_MAX = 2048,
+	LOGSTORE_BATCH = 2000,       /* lines per transaction */
 };
 
 struct reader;
@@ -26,11 +27,13 @@ struct reader;
 /* Store the trace readable from fd (from offset 0; fd is left at an
  * unspecified offset) for job_id, replacing anything stored for it before.
  * rs only drives the line splitting and display (any rule set will do).
- * Run inside the caller's transaction. Returns 0, or -1 (store_error, or
- * errno for a read error). */
+ * Runs its own short transactions (a chunk, or LOGSTORE_BATCH lines, each),
+ * so call it outside a transaction: other writers (the webhook) get in
+ * between. The job's log_stored_at is set last: a log is complete when it
+ * is set. Returns 0, or -1 (store_error, or errno for a read error). */
 int logstore_put(struct store *st, const struct fsig_ruleset *rs, long long job_id, int fd);
 
-/* Forget a job's stored trace and lines. */
+/* Forget a job's stored trace and lines (inside the caller's transaction). */
 int logstore_delete(struct store *st, long long job_id);
 
 /* 1 if a trace is stored for the job, 0 if not, -1 on error. */

@@ -27,9 +27,21 @@ static const char usage_text[] =
 	"        the compiled rule set: id, action, title, ticket, rule-set hash\n"
 	"  serve [--listen ADDR:PORT] [--db PATH] [--dry-run] ...\n"
 	"        the GitLab Job Hook service: scan finished jobs, record, retry\n"
+	"  dashboard [--db PATH] [--listen ADDR:PORT]\n"
+	"        the dashboard of a database alone, read-only (serve has it too)\n"
+	"  fetch --project ID [--since DATE] [--until DATE] [--db PATH] ...\n"
+	"        backfill: fetch, scan and record the past jobs of projects (no retries)\n"
 	"  backtest [--db DB] [--format text|markdown|json] [RULE...]\n"
 	"        rescan stored logs with this rule set: newly and no longer matched\n"
 	"        jobs, hits in successful jobs\n"
+	"  search QUERY [--regex] [--count-by DIM] [--context N] [--db PATH] ...\n"
+	"        which stored job logs contain this text (full-text query or regex)\n"
+	"  stats [RULE...] [--since DATE] [--by DIM] [--format text|json|csv]\n"
+	"        per rule: jobs matched, first and last seen, retries and their outcome\n"
+	"  report RULE [--format markdown|text]\n"
+	"        a paste-ready issue body: patterns, how often, where, example jobs\n"
+	"  unmatched [--since DATE] [--draft JOB] ...\n"
+	"        failed jobs no rule explains, grouped by their last error line\n"
 	"\n"
 	"Logs are read as a stream in constant memory, as GitLab displays them: ANSI\n"
 	"escapes removed, carriage returns applied, section markers tracked; '-' or no\n"
@@ -37,7 +49,8 @@ static const char usage_text[] =
 	"Job Hook body) so that job, runner, tag and failure_reason filters apply.\n"
 	"\n"
 	"exit status: scan/explain 0 if a rule fired, 1 if none, 2 on error;\n"
-	"             test 0 if every example passed, 1 if one failed, 2 on error\n"
+	"             test 0 if every example passed, 1 if one failed, 2 on error;\n"
+	"             search 0 if a job matched, 1 if none, 2 on error\n"
 	"\n"
 	"Run `failsig COMMAND --help` for a command's options. Rules are written in the\n"
 	"language of docs/language.md and compiled with `failsigc build`.\n";
@@ -92,7 +105,13 @@ static const struct command {
 	{"test", cli_test},
 	{"rules", cli_rules},
 	{"serve", cli_serve},
+	{"dashboard", cli_dashboard},
+	{"fetch", cli_fetch},
 	{"backtest", cli_backtest},
+	{"search", cli_search},
+	{"stats", cli_stats},
+	{"report", cli_report},
+	{"unmatched", cli_unmatched},
 };
 
 int main(int argc, char **argv)

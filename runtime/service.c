@@ -255,6 +255,10 @@ static int record(struct worker *w, const struct store_job *job, const struct jo
 		store_rollback(w->st);
 		return -1;
 	}
+	/* The verdict stands without the stored log: a failure here costs
+	 * search and backtest one job, not the retry. */
+	if(jobscan_store_log(w->st, &w->svc->scan, job, js) < 0)
+		svc_log("job %lld: the trace could not be stored: %s", job->id, store_error(w->st));
 	for(size_t i = 0; i < nres; i++) {
 		if(res[i].fired)
 			metrics_rule_add((uint32_t)i, MR_MATCHES);

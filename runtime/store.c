@@ -185,7 +185,7 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	/* Writers wait for each other instead of failing; WAL lets readers
 	 * (dashboard, stats) run beside them; NORMAL sync is durable in WAL
 	 * mode except for power loss, and the queue tolerates redelivery. */
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, 60000);
 	if(exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 	            "PRAGMA foreign_keys = ON;") < 0 ||
 	   migrate(st) < 0) {

@@ -71,6 +71,9 @@ else
 		nok "json: the removed rule is reported as not in the rule set"
 	fi
 fi
+"$build/failsig" backtest --db "$tmp/h.db" --jobs 1 --format json >"$tmp/j1" 2>/dev/null
+"$build/failsig" backtest --db "$tmp/h.db" --jobs 4 --format json >"$tmp/j4" 2>/dev/null
+if [ -s "$tmp/j1" ] && cmp -s "$tmp/j1" "$tmp/j4"; then ok "--jobs 1 and --jobs 4 report the same"; else nok "--jobs 1 and --jobs 4 report the same"; fi
 run "unknown rule: usage error" 2 - "$build/failsig" backtest --db "$tmp/h.db" no_such_rule
 run "no database: error" 2 - "$build/failsig" backtest --db "$tmp/none.db"
 if grep -q "no database '$tmp/none.db'" "$tmp/err" && [ ! -e "$tmp/none.db" ]; then ok "no database: named, not created"; else nok "no database: named, not created" "$(cat "$tmp/err")"; fi
