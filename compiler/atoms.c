@@ -82,6 +82,7 @@ struct builder {
 	size_t cap_nonlazy;
 	struct fsig_gram *grams;     /* unsorted, may hold duplicates */
 	size_t ngrams, cap_grams;
+	size_t cap_factors;
 };
 
 static int intern(struct builder *b, struct pattern *pat)
@@ -117,13 +118,32 @@ static int intern(struct builder *b, struct pattern *pat)
 	return (int)s->n++;
 }
 
-static void add_gram(struct builder *b, uint32_t gram, uint32_t atom, int32_t offset)
+static void add_gram(struct builder *b, uint32_t gram, uint32_t atom, int32_t offset,
+                     uint32_t factor)
 {
 	b->grams = arena_grow(b->c->arena, b->grams, sizeof *b->grams, &b->cap_grams, b->ngrams + 1);
 	b->grams[b->ngrams].gram = gram;
 	b->grams[b->ngrams].atom = atom;
 	b->grams[b->ngrams].offset = offset;
+	b->grams[b->ngrams].factor = factor;
 	b->ngrams++;
+}
+
+/* The number (1-based) of factor f in the confirmation table, added once. */
+static uint32_t factor_number(struct builder *b, const struct rx_factor *f)
+{
+	struct atomset *s = b->set;
+	for(size_t i = 0; i < s->nfactors; i++) {
+		if(s->factors[i].len == f->len && s->factors[i].icase == f->icase &&
+		   memcmp(s->factors[i].bytes, f->bytes, f->len) == 0)
+			return (uint32_t)i + 1;
+	}
+	struct arena *a = b->c->arena;
+	s->factors = arena_grow(a, s->factors, sizeof *s->factors, &b->cap_factors, s->nfactors + 1);
+	char *bytes = arena_alloc(a, f->len + 1);
+	memcpy(bytes, f->bytes, f->len);
+	s->factors[s->nfactors] = (struct fsig_factor){ bytes, (uint32_t)f->len, f->icase };
+	return (uint32_t)++s->nfactors;
 }
 
 static uint32_t load_gram(const unsigned char *p)
@@ -132,10 +152,10 @@ static uint32_t load_gram(const unsigned char *p)
 }
 
 static void add_gram_variants(struct builder *b, const unsigned char *g, bool icase,
-                              uint32_t atom, int32_t offset)
+                              uint32_t atom, int32_t offset, uint32_t factor)
 {
 	if(!icase) {
-		add_gram(b, load_gram(g), atom, offset);
+		add_gram(b, load_gram(g), atom, offset, factor);
 		return;
 	}
 	/* Every case variant of the gram's letters (at most 16). */
@@ -155,7 +175,7 @@ static void add_gram_variants(struct builder *b, const unsigned char *g, bool ic
 			}
 		}
 		if(valid)
-			add_gram(b, load_gram(v), atom, offset);
+			add_gram(b, load_gram(v), atom, offset, factor);
 	}
 }
 
@@ -192,9 +212,13 @@ static void add_factor(struct builder *b, const struct rx_factor *f, unsigned st
 	 * confirmed in place (runtime/scan.c). */
 	const struct atom *at = &b->set->v[atom];
 	bool whole = at->literal && f->len == at->literal_len;
+	/* A regex atom's factor longer than the gram window is confirmed in
+	 * place before the atom's matcher runs: the window's grams may be
+	 * common where the whole factor is not. */
+	uint32_t factor = !whole && f->len > step + GRAM - 1 ? factor_number(b, f) : 0;
 	for(size_t k = 0; k < step; k++)
 		add_gram_variants(b, f->bytes + best + k, f->icase, atom,
-		                  whole ? (int32_t)(best + k) : -1);
+		                  whole || factor ? (int32_t)(best + k) : -1, factor);
 }
 
 /* The probe stride that makes the scan cheapest: a longer stride probes
@@ -240,6 +264,8 @@ static int cmp_gram(const void *x, const void *y, void *arg)
 		return a->atom < b->atom ? -1 : 1;
 	if(a->offset != b->offset)
 		return a->offset < b->offset ? -1 : 1;
+	if(a->factor != b->factor)
+		return a->factor < b->factor ? -1 : 1;
 	return 0;
 }
 
@@ -287,7 +313,8 @@ static void build_prefilter(struct builder *b)
 	s->ngrams = 0;
 	for(size_t i = 0; i < b->ngrams; i++) {
 		if(i > 0 && b->grams[i].gram == b->grams[i - 1].gram &&
-		   b->grams[i].atom == b->grams[i - 1].atom && b->grams[i].offset == b->grams[i - 1].offset)
+		   b->grams[i].atom == b->grams[i - 1].atom && b->grams[i].offset == b->grams[i - 1].offset &&
+		   b->grams[i].factor == b->grams[i - 1].factor)
 			continue;
 		s->grams[s->ngrams++] = b->grams[i];
 	}

@@ -39,6 +39,8 @@ struct atomset {
 	uint32_t *bucket_start;      /* (1 << buckets_log2) + 1 */
 	struct fsig_gram *grams;     /* sorted by bucket, then gram, then atom */
 	size_t ngrams;
+	struct fsig_factor *factors; /* confirmation strings of regex atoms' grams */
+	size_t nfactors;
 	uint32_t *always;            /* atoms checked on every line */
 	size_t nalways;
 };

@@ -120,10 +120,22 @@ static void gen_prefilter(const struct atomset *a, struct dynbuf *out)
 	dynbuf_printf(out, "static const struct fsig_gram prefilter_grams[%zu] = {\n",
 	              a->ngrams ? a->ngrams : 1);
 	for(size_t g = 0; g < a->ngrams; g++)
-		dynbuf_printf(out, "\t{0x%08" PRIx32 "u, %" PRIu32 ", %" PRId32 "},\n", a->grams[g].gram,
-		              a->grams[g].atom, a->grams[g].offset);
+		dynbuf_printf(out, "\t{0x%08" PRIx32 "u, %" PRIu32 ", %" PRId32 ", %" PRIu32 "},\n",
+		              a->grams[g].gram, a->grams[g].atom, a->grams[g].offset, a->grams[g].factor);
 	if(!a->ngrams)
-		dynbuf_adds(out, "\t{0, 0, -1},\n");
+		dynbuf_adds(out, "\t{0, 0, -1, 0},\n");
+	dynbuf_adds(out, "};\n\n");
+
+	dynbuf_printf(out, "static const struct fsig_factor prefilter_factors[%zu] = {\n",
+	              a->nfactors ? a->nfactors : 1);
+	for(size_t f = 0; f < a->nfactors; f++) {
+		dynbuf_adds(out, "\t{");
+		c_string(out, a->factors[f].bytes, a->factors[f].len);
+		dynbuf_printf(out, ", %" PRIu32 ", %s},\n", a->factors[f].len,
+		              a->factors[f].icase ? "true" : "false");
+	}
+	if(!a->nfactors)
+		dynbuf_adds(out, "\t{\"\", 0, false},\n");
 	dynbuf_adds(out, "};\n\n");
 
 	dynbuf_printf(out, "static const uint32_t prefilter_always[%zu] = {",
@@ -396,7 +408,7 @@ static void gen_table_body(const struct compilation *c, const struct atomset *at
 	              "\t\t.step = %u,\n"
 	              "\t\t.bits_log2 = %u, .bits = prefilter_bits,\n"
 	              "\t\t.buckets_log2 = %u, .bucket_start = prefilter_bucket_start,\n"
-	              "\t\t.grams = prefilter_grams,\n"
+	              "\t\t.grams = prefilter_grams, .factors = prefilter_factors,\n"
 	              "\t\t.always = prefilter_always, .nalways = %zu,\n"
 	              "\t},\n};\n",
 	              hash, atoms->n, c->nrules, atoms->step, atoms->bits_log2, atoms->buckets_log2,

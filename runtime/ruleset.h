@@ -47,7 +47,20 @@ struct fsig_atom {
 struct fsig_gram {
 	uint32_t gram;           /* 4 bytes as loaded little-endian from the line */
 	uint32_t atom;           /* index into atoms */
-	int32_t offset;          /* where the gram sits in the atom's literal; -1: not a literal */
+	int32_t offset;          /* where the gram sits in the string that confirms it (the atom's
+	                            literal, or factors[factor - 1]); -1: nothing to confirm */
+	uint32_t factor;         /* 0: the atom's literal (a hit); k: a regex atom's required
+	                            factor factors[k - 1], which must be in place before its
+	                            matcher runs */
+};
+
+/* A literal every match of a regex atom contains (one of them, for an
+ * alternation): checked where a gram hit puts it, so that a common gram
+ * costs a memcmp, not a DFA run over the line. */
+struct fsig_factor {
+	const char *bytes;       /* lower-cased when icase */
+	uint32_t len;
+	bool icase;
 };
 
 struct fsig_prefilter {
@@ -57,6 +70,7 @@ struct fsig_prefilter {
 	unsigned buckets_log2;           /* 1 << buckets_log2 buckets, <= bits_log2 */
 	const uint32_t *bucket_start;    /* (1 << buckets_log2) + 1 offsets into grams */
 	const struct fsig_gram *grams;
+	const struct fsig_factor *factors;
 	const uint32_t *always;          /* non-lazy atoms without a usable gram: */
 	uint32_t nalways;                /* their matchers run on every line */
 };

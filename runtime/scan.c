@@ -120,6 +120,24 @@ static inline void try_literal(struct scanner *s, uint32_t a, const unsigned cha
 	}
 }
 
+/* A gram of one of regex atom a's required factors was found at p[pos]:
+ * the factor would start `offset` bytes earlier. Only if it is there does
+ * the atom's matcher run; a miss leaves the atom open for later grams. */
+static inline void try_factor(struct scanner *s, uint32_t a, const struct fsig_factor *f,
+                              const unsigned char *p, size_t len, size_t pos, size_t offset,
+                              unsigned kinds)
+{
+	if(s->stamp[a] == s->gen)
+		return;
+	if(pos < offset || pos - offset + f->len > len)
+		return;
+	const unsigned char *start = p + pos - offset;
+	bool same = f->icase ? same_icase(start, f->bytes, f->len)
+	                     : memcmp(start, f->bytes, f->len) == 0;
+	if(same)
+		try_atom(s, a, p, kinds);
+}
+
 /* Slide the gram prefilter over p[0..len) and run candidate matchers of the
  * atoms that read this kind of text (TEXT_*). */
 static void prefilter(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds)
@@ -140,10 +158,13 @@ static void prefilter(struct scanner *s, const unsigned char *p, size_t len, uns
 			const struct fsig_gram *e = &pf->grams[j];
 			if(e->gram != g)
 				continue;
-			if(e->offset >= 0)
+			if(e->offset < 0)
+				try_atom(s, e->atom, p, kinds);
+			else if(!e->factor)
 				try_literal(s, e->atom, p, len, i, (size_t)e->offset, kinds);
 			else
-				try_atom(s, e->atom, p, kinds);
+				try_factor(s, e->atom, &pf->factors[e->factor - 1], p, len, i,
+				           (size_t)e->offset, kinds);
 		}
 	}
 	for(uint32_t i = 0; i < pf->nalways; i++)
