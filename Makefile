@@ -136,7 +136,13 @@ $(TEST_TOOLS): $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libfailsig.a
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(BUILD)/libfailsig.a $(LDLIBS)
 
-units: $(UNIT_BIN) $(TEST_TOOLS)
+# The disk-full shim of tests/serve_faults.sh, preloaded into the service.
+$(BUILD)/tests/enospc.so: tests/tools/enospc.c
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) -std=c11 -Wall -Wextra -Werror -O1 -fPIC -shared -o $@ $< -ldl
+
+units: $(UNIT_BIN) $(TEST_TOOLS) $(BUILD)/tests/enospc.so
 
 include tests/fuzz/fuzz.mk
 

@@ -76,6 +76,32 @@ static long long backoff_until(struct worker *w, unsigned attempt, const struct 
 	return now_s() + (long long)(*wait + 0.999);
 }
 
+static bool stopping(struct service *s);
+
+/* Write an event's outcome (state EVENT_*, or -1: back to the queue until
+ * not_before), holding on while the database refuses (disk full, locked):
+ * an event left "in work" would wait for the next start. Gives up only when
+ * the service stops; the next start then takes the event again. */
+static int settle_event(struct worker *w, const struct store_event *ev, int state,
+                        long long not_before, const char *result)
+{
+	for(unsigned waited = 0;; waited++) {
+		int rc = state < 0 ? store_event_requeue(w->st, ev->id, not_before, result)
+		                   : store_event_finish(w->st, ev->id, state, result, now_s());
+		if(rc == 0) {
+			if(waited)
+				svc_log("job %lld: the database takes writes again", ev->job_id);
+			return 0;
+		}
+		if(!waited)
+			svc_log("job %lld: cannot record the event's outcome (%s); holding it", ev->job_id,
+			        store_error(w->st));
+		if(stopping(w->svc))
+			return -1;
+		sleep(1);
+	}
+}
+
 /* A GitLab call for an event did not give what was needed: wait and try
  * again (transient), or end the event with the reason. */
 static void event_gitlab_failed(struct worker *w, const struct store_event *ev,
@@ -87,13 +113,11 @@ static void event_gitlab_failed(struct worker *w, const struct store_event *ev,
 		double wait;
 		long long at = backoff_until(w, attempt, r, &wait);
 		snprintf(result, sizeof result, "%s: %s", what, r->err);
-		if(store_event_requeue(w->st, ev->id, at, result) == 0) {
+		svc_log("job %lld: %s (%s); trying again in %.1f s (attempt %u of %u)", ev->job_id,
+		        strncmp(what, "recording", 9) == 0 ? "database unavailable" : "GitLab unavailable",
+		        r->err, wait, attempt + 1, w->svc->c.max_attempts);
+		if(settle_event(w, ev, -1, at, result) == 0)
 			metrics_add(M_EVENTS_REQUEUED, 1);
-			svc_log("job %lld: GitLab unavailable (%s); trying again in %.1f s (attempt %u of %u)",
-			        ev->job_id, r->err, wait, attempt + 1, w->svc->c.max_attempts);
-			return;
-		}
-		svc_log("job %lld: cannot requeue: %s", ev->job_id, store_error(w->st));
 		return;
 	}
 	if(r->outcome == GITLAB_TRANSIENT)
@@ -103,7 +127,7 @@ static void event_gitlab_failed(struct worker *w, const struct store_event *ev,
 		snprintf(result, sizeof result, "%s: not found (404): deleted or expired", what);
 	else
 		snprintf(result, sizeof result, "%s: %s", what, r->err);
-	store_event_finish(w->st, ev->id, EVENT_FAILED, result, now_s());
+	settle_event(w, ev, EVENT_FAILED, 0, result);
 	metrics_add(M_EVENTS_FAILED, 1);
 	svc_log("job %lld: %s", ev->job_id, result);
 }
@@ -279,7 +303,7 @@ static void process_event(struct worker *w, const struct store_event *ev)
 	char result[400];
 	if(!webhook_status_finished(ev->status)) {
 		snprintf(result, sizeof result, "job not finished (%s)", ev->status);
-		store_event_finish(w->st, ev->id, EVENT_SKIPPED, result, now_s());
+		settle_event(w, ev, EVENT_SKIPPED, 0, result);
 		metrics_add(M_EVENTS_SKIPPED, 1);
 		return;
 	}
@@ -300,14 +324,14 @@ static void process_event(struct worker *w, const struct store_event *ev)
 	if(store_job_parse(body.ptr, body.len, ev->project_id, &job, &doc, err, sizeof err) < 0 ||
 	   job_info_parse(body.ptr, body.len, &ji, err, sizeof err) < 0) {
 		snprintf(result, sizeof result, "fetching the job: %s", err);
-		store_event_finish(w->st, ev->id, EVENT_FAILED, result, now_s());
+		settle_event(w, ev, EVENT_FAILED, 0, result);
 		metrics_add(M_EVENTS_FAILED, 1);
 		svc_log("job %lld: %s", ev->job_id, result);
 		goto out;
 	}
 	if(!job.status || !webhook_status_finished(job.status)) {
 		snprintf(result, sizeof result, "job not finished (%s)", job.status ? job.status : "?");
-		store_event_finish(w->st, ev->id, EVENT_SKIPPED, result, now_s());
+		settle_event(w, ev, EVENT_SKIPPED, 0, result);
 		metrics_add(M_EVENTS_SKIPPED, 1);
 		goto out;
 	}
@@ -340,7 +364,7 @@ static void process_event(struct worker *w, const struct store_event *ev)
 	                 : d.verdict == POLICY_RETRY ? "scanned; retry scheduled"
 	                 : d.verdict == POLICY_DRY_RUN ? "scanned; dry run" : "scanned; retry refused",
 	         js.trace_bytes < 0 ? " (no trace: 404)" : js.truncated ? " (trace truncated)" : "");
-	store_event_finish(w->st, ev->id, EVENT_DONE, result, now_s());
+	settle_event(w, ev, EVENT_DONE, 0, result);
 	metrics_add(M_EVENTS_DONE, 1);
 	if(d.any && !d.already && d.verdict == POLICY_RETRY)
 		service_wake(w->svc);
