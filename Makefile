@@ -160,8 +160,9 @@ demo:
 	$(MAKE) all $(BUILD)/tests/fakegitlab
 	tests/demo.sh $(BUILD)
 
-bench:
+bench: all $(BUILD)/tests/fakegitlab
 	sh bench/run.sh
+	sh bench/backtest.sh $(BUILD)
 
 clean:
 	rm -rf build

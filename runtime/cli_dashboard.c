@@ -1,7 +1,5 @@
 /* cli_dashboard.c — `failsig dashboard`: the dashboard alone, read-only,
  * over a database `failsig serve` wrote (httpd.c + dashboard.c). */
-#include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,18 +33,6 @@ static const char dashboard_help[] =
 	"There is no login: listen on a loopback address, or put a reverse proxy with\n"
 	"authentication in front (docs/dashboard.md). SIGTERM or SIGINT stops it.\n";
 
-static int write_port_file(const char *path, unsigned port)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if(!f || fprintf(f, "%u\n", port) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
-		fprintf(stderr, "failsig dashboard: cannot write '%s': %s\n", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int cli_dashboard(const struct fsig_ruleset *rs, int argc, char **argv)
 {
 	const char *cmd = "dashboard";
@@ -75,11 +61,7 @@ int cli_dashboard(const struct fsig_ruleset *rs, int argc, char **argv)
 	/* Signals are taken by sigwait below: block them before httpd starts
 	 * its threads, which inherit the mask. */
 	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	cli_block_signals(&sigs, 0);
 
 	char err[512];
 	struct dashboard *d = dashboard_new(db, rs);
@@ -99,7 +81,7 @@ int cli_dashboard(const struct fsig_ruleset *rs, int argc, char **argv)
 		rc = EXIT_ERROR;
 	} else {
 		svc_log("dashboard of %s listening on %s (port %u)", db, listen, httpd_port(h));
-		if(port_file && write_port_file(port_file, httpd_port(h)) < 0)
+		if(port_file && cli_write_port_file(cmd, port_file, httpd_port(h)) < 0)
 			rc = EXIT_ERROR;
 		int sig = 0;
 		if(rc == 0)

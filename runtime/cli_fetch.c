@@ -240,60 +240,16 @@ static int parse_iso(const char *s, long long *ms)
 	return 0;
 }
 
-/* "30", "30s", "10m", "2h", "7d" → seconds; -1 if malformed. */
-static long long parse_duration(const char *s)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if(end == s || errno || v < 0 || !isdigit((unsigned char)*s))
-		return -1;
-	long long mul = 1;
-	if(*end == 'm')
-		mul = 60;
-	else if(*end == 'h')
-		mul = 3600;
-	else if(*end == 'd')
-		mul = 86400;
-	else if(*end != 's' && *end != '\0')
-		return -1;
-	if(*end && end[1])
-		return -1;
-	return v > (1LL << 40) ? -1 : v * mul;
-}
-
 /* A DATE of the command line: an ISO date or time, or a duration ago. */
 static int parse_when(const char *s, long long now_ms, long long *ms)
 {
 	if(parse_iso(s, ms) == 0)
 		return 0;
-	long long ago = parse_duration(s);
+	long long ago = cli_duration(s);
 	if(ago < 0)
 		return -1;
 	*ms = now_ms - ago * 1000;
 	return 0;
-}
-
-/* "1048576", "512K", "100M", "2G" → bytes; 0 if malformed. */
-static uint64_t parse_size(const char *s)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if(end == s || errno || !isdigit((unsigned char)*s))
-		return 0;
-	int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
-	if((shift && end[1]) || (!shift && *end))
-		return 0;
-	return v > (1ULL << 40) ? 0 : (uint64_t)v << shift;
-}
-
-static long parse_count(const char *s, long lo, long hi)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	return end == s || *end || errno || v < lo || v > hi ? -1 : v;
 }
 
 /* "ID[,ID...]" appended to a->projects (duplicates dropped). */
@@ -390,37 +346,29 @@ static int parse_args(int argc, char **argv, struct fetch_args *a, long long now
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--spool", &ok))) {
 			a->spool = v;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--concurrency", &ok))) {
-			long n = parse_count(v, 1, MAX_WORKERS);
+			long n = cli_count(v, 1, MAX_WORKERS);
 			if(n < 0)
 				return cli_usage_error(cmd, "--concurrency takes 1 to %d, not '%s'", MAX_WORKERS, v);
 			a->workers = (unsigned)n;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--max-attempts", &ok))) {
-			long n = parse_count(v, 1, 1000);
+			long n = cli_count(v, 1, 1000);
 			if(n < 0)
 				return cli_usage_error(cmd, "--max-attempts takes 1 to 1000, not '%s'", v);
 			a->max_attempts = (unsigned)n;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--backoff", &ok))) {
-			const char *slash = strchr(v, '/');
-			char lo[32];
-			long long min = -1, max = -1;
-			if(slash && (size_t)(slash - v) < sizeof lo) {
-				memcpy(lo, v, (size_t)(slash - v));
-				lo[slash - v] = '\0';
-				min = parse_duration(lo);
-				max = parse_duration(slash + 1);
-			}
-			if(min <= 0 || max < min)
+			long long min, max;
+			if(cli_pair(v, &min, &max, false) < 0 || min == 0 || max < min)
 				return cli_usage_error(cmd, "--backoff takes MIN/MAX durations (e.g. 2s/1m), "
 				                       "not '%s'", v);
 			a->backoff_base = (double)min;
 			a->backoff_max = (double)max;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--timeout", &ok))) {
-			long long t = parse_duration(v);
+			long long t = cli_duration(v);
 			if(t <= 0 || t > 86400)
 				return cli_usage_error(cmd, "--timeout takes a duration (e.g. 60s), not '%s'", v);
 			a->gl.timeout_ms = (long)t * 1000;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--max-trace", &ok))) {
-			if(!(a->max_trace = parse_size(v)))
+			if(!(a->max_trace = cli_size(v)))
 				return cli_usage_error(cmd, "--max-trace takes a size (e.g. 100M), not '%s'", v);
 		} else if(!ok) {
 			return EXIT_ERROR;
@@ -884,12 +832,7 @@ int cli_fetch(const struct fsig_ruleset *rs, int argc, char **argv)
 	 * block them before any thread starts so every thread inherits the
 	 * mask. SIGUSR1 is how the main thread ends the monitor. */
 	struct monitor mon;
-	sigemptyset(&mon.sigs);
-	sigaddset(&mon.sigs, SIGINT);
-	sigaddset(&mon.sigs, SIGTERM);
-	sigaddset(&mon.sigs, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &mon.sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	cli_block_signals(&mon.sigs, SIGUSR1);
 
 	if(gitlab_global_init() < 0) {
 		fprintf(stderr, "failsig fetch: cannot initialise libcurl\n");

@@ -13,7 +13,6 @@
 #include "history.h"
 #include "table.h"
 #include "text.h"
-#include "xalloc.h"
 
 enum { OUT_CAP = 16 << 20, MAX_EXAMPLES = 20 };
 
@@ -35,19 +34,20 @@ static const char report_help[] =
 	"exit status: 0 if the rule fired on some job, 1 if never (the body is still\n"
 	"printed), 2 on error (a RULE neither compiled in nor recorded is an error)\n";
 
+enum { FMT_MARKDOWN, FMT_MD, FMT_TEXT };   /* ORDER formats */
+static const char *const formats[] = { "markdown", "md", "text", NULL };
+
 struct args {
-	const char *db, *rule;
+	struct hist_args hist;        /* --db, --since, --format */
+	const char *rule;
 	bool md;
 	long long examples, context;
-	const char *since;
-	char since_buf[64];
 };
 
 static int parse(int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof *a);
-	a->db = "failsig.db";
-	a->md = true;
+	hist_args_init(&a->hist, formats, "markdown or text");
 	a->examples = 5;
 	a->context = 2;
 	for(int i = 1; i < argc; i++) {
@@ -57,29 +57,17 @@ static int parse(int argc, char **argv, struct args *a)
 			fputs(report_help, stdout);
 			return 0;
 		}
-		if((v = cli_opt("report", argv, argc, &i, "--db", &ok)) || !ok) {
-			if(!ok)
-				return EXIT_ERROR;
-			a->db = v;
-		} else if((v = cli_opt("report", argv, argc, &i, "--since", &ok)) || !ok) {
-			if(!ok || hist_since("report", v, a->since_buf, sizeof a->since_buf) < 0)
-				return EXIT_ERROR;
-			a->since = a->since_buf;
-		} else if((v = cli_opt("report", argv, argc, &i, "--examples", &ok)) || !ok) {
+		int taken = hist_arg("report", argv, argc, &i, &a->hist);
+		if(taken < 0)
+			return EXIT_ERROR;
+		if(taken)
+			continue;
+		if((v = cli_opt("report", argv, argc, &i, "--examples", &ok)) || !ok) {
 			if(!ok || hist_number("report", "--examples", v, MAX_EXAMPLES, &a->examples) < 0)
 				return EXIT_ERROR;
 		} else if((v = cli_opt("report", argv, argc, &i, "--context", &ok)) || !ok) {
 			if(!ok || hist_number("report", "--context", v, 100, &a->context) < 0)
 				return EXIT_ERROR;
-		} else if((v = cli_opt("report", argv, argc, &i, "--format", &ok)) || !ok) {
-			if(!ok)
-				return EXIT_ERROR;
-			if(strcmp(v, "markdown") == 0 || strcmp(v, "md") == 0)
-				a->md = true;
-			else if(strcmp(v, "text") == 0)
-				a->md = false;
-			else
-				return cli_usage_error("report", "unknown format '%s': use markdown or text", v);
 		} else if(argv[i][0] == '-' && argv[i][1] != '\0') {
 			return cli_usage_error("report", "unknown option '%s'", argv[i]);
 		} else if(a->rule) {
@@ -89,6 +77,7 @@ static int parse(int argc, char **argv, struct args *a)
 			a->rule = argv[i];
 		}
 	}
+	a->md = a->hist.format != FMT_TEXT;
 	if(!a->rule)
 		return cli_usage_error("report", "which RULE? (`failsig rules` lists them)");
 	return -1;
@@ -240,64 +229,31 @@ static const char *code(struct out *o, const char *s)
 /* ---- the numbers ---- */
 
 struct totals {
-	long long jobs, lines, on_success;
-	char *first, *last;
-	long long retried, retry_passed, dry_run, refused;
+	struct hist_counts c;         /* in jobs finished since --since */
 	char *action;                 /* recorded with its matches (any time); NULL: none */
 };
 
-static char *dup_text(sqlite3_stmt *s, int i)
+/* hist_counts_fn: only the rule asked about is counted. */
+static struct hist_counts *counts_of(void *ctx, const char *rule)
 {
-	const char *t = hist_text(s, i);
-	return t ? xstrdup(t) : NULL;
+	return ctx;
 }
 
 static int totals(struct store *st, const struct args *a, struct totals *t)
 {
 	memset(t, 0, sizeof *t);
-	sqlite3_stmt *s = hist_prepare(st, "report",
-	                               "SELECT sum(m.status_ok != 0),"
-	                               " sum(CASE WHEN m.status_ok != 0 THEN m.hits ELSE 0 END),"
-	                               " sum(m.status_ok = 0), min(j.finished_at), max(j.finished_at),"
-	                               " (SELECT max(action) FROM matches WHERE rule = ?1)"
-	                               " FROM matches m LEFT JOIN jobs j ON j.id = m.job_id"
-	                               " WHERE m.rule = ?1 AND (?2 IS NULL OR j.finished_at >= ?2)");
+	int rc = hist_counts_load(st, "report", a->rule, a->hist.since, counts_of, &t->c);
+	if(rc)
+		return rc;
+	sqlite3_stmt *s = hist_prepare(st, "report", "SELECT max(action) FROM matches WHERE rule = ?1");
 	if(!s)
 		return EXIT_ERROR;
 	sqlite3_bind_text(s, 1, a->rule, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, a->since, -1, SQLITE_STATIC);
 	if(sqlite3_step(s) != SQLITE_ROW) {
 		sqlite3_finalize(s);
 		return hist_db_error(st, "report");
 	}
-	t->jobs = sqlite3_column_int64(s, 0);
-	t->lines = sqlite3_column_int64(s, 1);
-	t->on_success = sqlite3_column_int64(s, 2);
-	t->first = dup_text(s, 3);
-	t->last = dup_text(s, 4);
-	t->action = dup_text(s, 5);
-	sqlite3_finalize(s);
-	char sql[1024];
-	snprintf(sql, sizeof sql,
-	         "SELECT sum(r.state = %d), sum(r.state = %d AND n.status = 'success'),"
-	         " sum(r.state = %d), sum(r.state = %d)"
-	         " FROM retries r LEFT JOIN jobs j ON j.id = r.job_id"
-	         " LEFT JOIN jobs n ON n.id = r.new_job_id"
-	         " WHERE r.rule = ?1 AND (?2 IS NULL OR j.finished_at >= ?2)",
-	         RETRY_DONE, RETRY_DONE, RETRY_DRY_RUN, RETRY_REFUSED);
-	s = hist_prepare(st, "report", sql);
-	if(!s)
-		return EXIT_ERROR;
-	sqlite3_bind_text(s, 1, a->rule, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, a->since, -1, SQLITE_STATIC);
-	if(sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s);
-		return hist_db_error(st, "report");
-	}
-	t->retried = sqlite3_column_int64(s, 0);
-	t->retry_passed = sqlite3_column_int64(s, 1);
-	t->dry_run = sqlite3_column_int64(s, 2);
-	t->refused = sqlite3_column_int64(s, 3);
+	t->action = hist_dup_text(s, 0);
 	sqlite3_finalize(s);
 	return 0;
 }
@@ -306,36 +262,14 @@ static int totals(struct store *st, const struct args *a, struct totals *t)
 static int dim_table(struct store *st, const struct args *a, const char *dim, struct out *o)
 {
 	const struct hist_dim *d = hist_dim_find(dim);
-	char sql[1024];
-	snprintf(sql, sizeof sql,
-	         "SELECT %s AS k, count(DISTINCT m.job_id) AS n, sum(m.hits)"
-	         " FROM matches m JOIN jobs j ON j.id = m.job_id%s"
-	         " WHERE m.rule = ?1 AND m.status_ok != 0 AND (?2 IS NULL OR j.finished_at >= ?2)"
-	         " GROUP BY k ORDER BY %s",
-	         d->key, d->join, d->chrono ? "k" : "n DESC, k");
-	sqlite3_stmt *s = hist_prepare(st, "report", sql);
-	if(!s)
-		return EXIT_ERROR;
-	sqlite3_bind_text(s, 1, a->rule, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, a->since, -1, SQLITE_STATIC);
-	struct table *t = table_new();
-	table_column(t, d->name, 0);
-	table_column(t, "jobs", TABLE_NUM);
-	table_column(t, "lines", TABLE_NUM);
-	int rc;
-	while((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		table_row(t);
-		table_cell(t, hist_text(s, 0));
-		table_num(t, sqlite3_column_int64(s, 1));
-		table_num(t, sqlite3_column_int64(s, 2));
-	}
-	sqlite3_finalize(s);
-	if(rc == SQLITE_DONE && table_nrows(t)) {
+	struct table *t = hist_dim_table(d, false);
+	int rc = hist_rule_dim(st, "report", a->rule, a->hist.since, d, t, false);
+	if(!rc && table_nrows(t)) {
 		table_out(o, t);
 		putchar('\n');
 	}
 	table_free(t);
-	return rc == SQLITE_DONE ? 0 : hist_db_error(st, "report");
+	return rc;
 }
 
 /* ---- examples ---- */
@@ -362,7 +296,7 @@ static int examples(struct store *st, const struct args *a, struct example *ex, 
 	if(!s)
 		return EXIT_ERROR;
 	sqlite3_bind_text(s, 1, a->rule, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, a->since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, a->hist.since, -1, SQLITE_STATIC);
 	size_t want = (size_t)a->examples, have = 0;
 	/* Pass 1 takes new names, pass 2 fills up; both walk the same order. */
 	for(int pass = 0; pass < 2 && have < want; pass++) {
@@ -382,7 +316,7 @@ static int examples(struct store *st, const struct args *a, struct example *ex, 
 			e->first_line = sqlite3_column_int64(s, 0);
 			e->hits = sqlite3_column_int64(s, 1);
 			e->status_ok = sqlite3_column_int(s, 2) != 0;
-			e->excerpt = dup_text(s, 3);
+			e->excerpt = hist_dup_text(s, 3);
 			hist_job_read(s, 4, &e->job);
 		}
 		if(have < want && rc != SQLITE_DONE) {
@@ -506,22 +440,22 @@ static int report(struct store *st, const struct fsig_ruleset *rs, const struct 
 		printf("%s%s", i ? ", " : "", rule->tickets[i]);
 	printf("\n");
 	printf("%s%sSeen:%s ", bullet, b1, b1);
-	if(t->jobs + t->on_success == 0) {
-		printf("no job in the database matched this rule%s%s\n", a->since ? " since " : "",
-		       a->since ? a->since : "");
+	if(t->c.jobs + t->c.on_success == 0) {
+		printf("no job in the database matched this rule%s%s\n", a->hist.since ? " since " : "",
+		       a->hist.since ? a->hist.since : "");
 	} else {
-		printf("%lld failed job%s explained (%lld hit line%s)", t->jobs, plural(t->jobs),
-		       t->lines, plural(t->lines));
-		printf(", first seen %s, last seen %s", hist_day(t->first, d1), hist_day(t->last, d2));
-		if(a->since)
-			printf(" (counting jobs finished since %s)", a->since);
+		printf("%lld failed job%s explained (%lld hit line%s)", t->c.jobs, plural(t->c.jobs),
+		       t->c.lines, plural(t->c.lines));
+		printf(", first seen %s, last seen %s", hist_day(t->c.first, d1), hist_day(t->c.last, d2));
+		if(a->hist.since)
+			printf(" (counting jobs finished since %s)", a->hist.since);
 		printf("\n");
 	}
 	printf("%s%sOn successful jobs:%s %lld (hits on jobs that passed: false-positive evidence)\n",
-	       bullet, b1, b1, t->on_success);
+	       bullet, b1, b1, t->c.on_success);
 	printf("%s%sRetries:%s %lld made, %lld of them passed; %lld dry-run; %lld refused by the"
 	       " policy\n\n",
-	       bullet, b1, b1, t->retried, t->retry_passed, t->dry_run, t->refused);
+	       bullet, b1, b1, t->c.retried, t->c.retry_passed, t->c.dry_run, t->c.refused);
 	if(rule) {
 		heading(o, "What it matches");
 		struct dynbuf b;
@@ -532,7 +466,7 @@ static int report(struct store *st, const struct fsig_ruleset *rs, const struct 
 		block(o, b.ptr);
 		dynbuf_free(&b);
 	}
-	if(t->jobs) {
+	if(t->c.jobs) {
 		heading(o, "How often");
 		if(dim_table(st, a, "day", o))
 			return EXIT_ERROR;
@@ -541,7 +475,7 @@ static int report(struct store *st, const struct fsig_ruleset *rs, const struct 
 		   dim_table(st, a, "job", o))
 			return EXIT_ERROR;
 	}
-	if(t->jobs + t->on_success == 0)
+	if(t->c.jobs + t->c.on_success == 0)
 		return 0;
 	struct example ex[MAX_EXAMPLES];
 	size_t n = 0;
@@ -563,7 +497,7 @@ int cli_report(const struct fsig_ruleset *rs, int argc, char **argv)
 	int rc = parse(argc, argv, &a);
 	if(rc >= 0)
 		return rc;
-	struct store *st = hist_open("report", a.db);
+	struct store *st = hist_open("report", a.hist.db);
 	if(!st)
 		return EXIT_ERROR;
 	struct totals t;
@@ -580,11 +514,10 @@ int cli_report(const struct fsig_ruleset *rs, int argc, char **argv)
 	}
 	rc = report(st, rs, &a, rule, &t, &o);
 	if(!rc)
-		rc = t.jobs + t.on_success ? EXIT_MATCH : EXIT_NO_MATCH;
+		rc = t.c.jobs + t.c.on_success ? EXIT_MATCH : EXIT_NO_MATCH;
 out:
 	fflush(stdout);
-	free(t.first);
-	free(t.last);
+	hist_counts_free(&t.c);
 	free(t.action);
 	dynbuf_free(&o.tmp);
 	store_close(st);

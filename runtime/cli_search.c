@@ -63,21 +63,22 @@ static const char search_help[] =
 	"--no-store-logs; --retention prunes them).\n"
 	"exit status: 0 if some job matched, 1 if none did, 2 on error (like grep)\n";
 
+enum { FMT_TEXT, FMT_JSON };   /* ORDER formats */
+static const char *const formats[] = { "text", "json", NULL };
+
 struct args {
-	const char *db;
+	struct hist_args hist;        /* --db, --since, --format */
 	const char *query;
 	bool regex, icase, json;
 	long long limit, lines, context;
 	const struct hist_dim *count_by;
-	const char *since;            /* NULL or since_buf */
-	char since_buf[64];
 };
 
 /* -1: go on; otherwise the exit status. */
 static int parse(int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof *a);
-	a->db = "failsig.db";
+	hist_args_init(&a->hist, formats, "text or json");
 	a->limit = 20;
 	a->lines = 10;
 	for(int i = 1; i < argc; i++) {
@@ -88,18 +89,15 @@ static int parse(int argc, char **argv, struct args *a)
 			fputs(search_help, stdout);
 			return 0;
 		}
+		int taken = hist_arg("search", argv, argc, &i, &a->hist);
+		if(taken < 0)
+			return EXIT_ERROR;
+		if(taken)
+			continue;
 		if(strcmp(arg, "--regex") == 0) {
 			a->regex = true;
 		} else if(strcmp(arg, "-i") == 0 || strcmp(arg, "--ignore-case") == 0) {
 			a->icase = true;
-		} else if((v = cli_opt("search", argv, argc, &i, "--db", &ok)) || !ok) {
-			if(!ok)
-				return EXIT_ERROR;
-			a->db = v;
-		} else if((v = cli_opt("search", argv, argc, &i, "--since", &ok)) || !ok) {
-			if(!ok || hist_since("search", v, a->since_buf, sizeof a->since_buf) < 0)
-				return EXIT_ERROR;
-			a->since = a->since_buf;
 		} else if((v = cli_opt("search", argv, argc, &i, "--limit", &ok)) || !ok) {
 			if(!ok || hist_number("search", "--limit", v, 1000000000, &a->limit) < 0)
 				return EXIT_ERROR;
@@ -116,13 +114,6 @@ static int parse(int argc, char **argv, struct args *a)
 			if(!a->count_by)
 				return cli_usage_error("search", "--count-by '%s': use one of %s", v,
 				                       HIST_DIM_NAMES);
-		} else if((v = cli_opt("search", argv, argc, &i, "--format", &ok)) || !ok) {
-			if(!ok)
-				return EXIT_ERROR;
-			if(strcmp(v, "json") == 0)
-				a->json = true;
-			else if(strcmp(v, "text") != 0)
-				return cli_usage_error("search", "unknown format '%s': use text or json", v);
 		} else if(arg[0] == '-' && arg[1] != '\0' && !a->query) {
 			return cli_usage_error("search", "unknown option '%s'", arg);
 		} else if(!a->query) {
@@ -131,6 +122,7 @@ static int parse(int argc, char **argv, struct args *a)
 			return cli_usage_error("search", "one QUERY only (quote it: '%s %s')", a->query, arg);
 		}
 	}
+	a->json = a->hist.format == FMT_JSON;
 	if(!a->query)
 		return cli_usage_error("search", "no QUERY given");
 	if(a->query[strspn(a->query, " \t")] == '\0')
@@ -179,7 +171,7 @@ static int collect_fts(struct store *st, const struct args *a)
 	if(!s)
 		return EXIT_ERROR;
 	sqlite3_bind_text(s, 1, a->query, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, a->since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, a->hist.since, -1, SQLITE_STATIC);
 	int rc = 0;
 	if(sqlite3_step(s) != SQLITE_DONE) {
 		if(query_error(st)) {
@@ -328,7 +320,7 @@ static int collect_regex(struct store *st, const struct args *a, struct regex_sc
 		rc = EXIT_ERROR;
 		goto out;
 	}
-	sqlite3_bind_text(sel, 1, a->since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(sel, 1, a->hist.since, -1, SQLITE_STATIC);
 	if(rs->prefilter)
 		sqlite3_bind_text(sel, 2, rs->prefilter, -1, SQLITE_STATIC);
 	int step;
@@ -380,14 +372,6 @@ static char *regex_note(const struct regex_scan *rs)
 	return dynbuf_take(&b, NULL);
 }
 
-static json_t *jtext(struct dynbuf *b, const char *s)
-{
-	if(!s)
-		return json_null();
-	dynbuf_reset(b);
-	return json_string(text_utf8(b, s, strlen(s)));
-}
-
 static int count_by(struct store *st, const struct args *a, json_t *root, long long jobs,
                     long long lines, const char *note)
 {
@@ -400,21 +384,11 @@ static int count_by(struct store *st, const struct args *a, json_t *root, long l
 	sqlite3_stmt *s = hist_prepare(st, "search", sql);
 	if(!s)
 		return EXIT_ERROR;
-	struct table *t = table_new();
-	table_column(t, d->name, 0);
-	table_column(t, "jobs", TABLE_NUM);
-	table_column(t, "lines", TABLE_NUM);
-	int rc;
-	while((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		table_row(t);
-		table_cell(t, hist_text(s, 0));
-		table_num(t, sqlite3_column_int64(s, 1));
-		table_num(t, sqlite3_column_int64(s, 2));
-	}
-	sqlite3_finalize(s);
-	if(rc != SQLITE_DONE) {
+	struct table *t = hist_dim_table(d, false);
+	int rc = hist_dim_rows(st, "search", s, t, NULL);
+	if(rc) {
 		table_free(t);
-		return hist_db_error(st, "search");
+		return rc;
 	}
 	if(root) {
 		json_object_set_new(root, "count_by", json_string(d->name));
@@ -442,7 +416,7 @@ static void print_line(void *ctx, long long line, const char *text, bool hit, bo
 	if(o->lines) {
 		json_t *l = json_object();
 		json_object_set_new(l, "line", json_integer(line));
-		json_object_set_new(l, "text", jtext(o->b, text));
+		json_object_set_new(l, "text", hist_json_text(o->b, text));
 		json_object_set_new(l, "match", json_boolean(hit));
 		json_array_append_new(o->lines, l);
 		return;
@@ -498,14 +472,7 @@ static int list_jobs(struct store *st, const struct args *a, json_t *root, long 
 		struct job_out o = {&b, NULL, a->context > 0};
 		char day[64];
 		if(arr) {
-			json_t *jo = json_object();
-			json_object_set_new(jo, "id", json_integer(id));
-			json_object_set_new(jo, "name", jtext(&b, j.name));
-			json_object_set_new(jo, "project", jtext(&b, j.project));
-			json_object_set_new(jo, "runner", jtext(&b, j.runner));
-			json_object_set_new(jo, "status", jtext(&b, j.status));
-			json_object_set_new(jo, "finished_at", jtext(&b, j.finished_at));
-			json_object_set_new(jo, "web_url", jtext(&b, j.web_url));
+			json_t *jo = hist_job_json(&j, true, &b);
 			json_object_set_new(jo, "hits", json_integer(nhits));
 			o.lines = json_array();
 			json_object_set_new(jo, "lines", o.lines);
@@ -571,7 +538,7 @@ int cli_search(const struct fsig_ruleset *rs, int argc, char **argv)
 	int rc = parse(argc, argv, &a);
 	if(rc >= 0)
 		return rc;
-	struct store *st = hist_open("search", a.db);
+	struct store *st = hist_open("search", a.hist.db);
 	if(!st)
 		return EXIT_ERROR;
 	struct regex_scan scan = {0};
@@ -604,9 +571,9 @@ int cli_search(const struct fsig_ruleset *rs, int argc, char **argv)
 		struct dynbuf b;
 		dynbuf_init(&b, OUT_CAP);
 		root = json_object();
-		json_object_set_new(root, "query", jtext(&b, a.query));
+		json_object_set_new(root, "query", hist_json_text(&b, a.query));
 		json_object_set_new(root, "mode", json_string(a.regex ? "regex" : "fts"));
-		json_object_set_new(root, "prefilter", jtext(&b, scan.prefilter));
+		json_object_set_new(root, "prefilter", hist_json_text(&b, scan.prefilter));
 		json_object_set_new(root, "total_jobs", json_integer(jobs));
 		json_object_set_new(root, "total_lines", json_integer(lines));
 		dynbuf_free(&b);

@@ -1,10 +1,8 @@
 /* cli_serve.c — `failsig serve`: the webhook service (httpd.c + service.c). */
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -60,72 +58,6 @@ static const char serve_help[] =
 	"when the process is killed; it resumes on the next start. docs/operations.md\n"
 	"tells how to run it behind a reverse proxy and what each metric means.\n";
 
-/* "30", "30s", "10m", "2h", "1d" → seconds; -1 if malformed. */
-static long long parse_duration(const char *s)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if(end == s || errno || v < 0)
-		return -1;
-	long long mul = 1;
-	if(*end == 'm')
-		mul = 60;
-	else if(*end == 'h')
-		mul = 3600;
-	else if(*end == 'd')
-		mul = 86400;
-	else if(*end != 's' && *end != '\0')
-		return -1;
-	if(*end && end[1])
-		return -1;
-	return v > (1LL << 40) ? -1 : v * mul;
-}
-
-/* "1048576", "512K", "100M", "2G" → bytes; 0 if malformed. */
-static unsigned long long parse_size(const char *s)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if(end == s || errno || *s == '-')
-		return 0;
-	int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
-	if((shift && end[1]) || (!shift && *end))
-		return 0;
-	return v > (1ULL << 40) ? 0 : v << shift;
-}
-
-static long parse_count(const char *s, long lo, long hi)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	return end == s || *end || errno || v < lo || v > hi ? -1 : v;
-}
-
-/* "A/B" with two durations (or "0"). */
-static int parse_pair(const char *s, long long *a, long long *b, bool first_is_count)
-{
-	const char *slash = strchr(s, '/');
-	char left[32];
-	if(!slash) {
-		if(first_is_count && strcmp(s, "0") == 0) {
-			*a = 0;
-			*b = 0;
-			return 0;
-		}
-		return -1;
-	}
-	if((size_t)(slash - s) >= sizeof left)
-		return -1;
-	memcpy(left, s, (size_t)(slash - s));
-	left[slash - s] = '\0';
-	*a = first_is_count ? parse_count(left, 0, 1000000) : parse_duration(left);
-	*b = parse_duration(slash + 1);
-	return *a < 0 || *b < 0 ? -1 : 0;
-}
-
 struct serve_args {
 	const char *listen, *db, *port_file;
 	const char *secret;
@@ -162,63 +94,51 @@ static int parse_args(int argc, char **argv, struct serve_args *a)
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--spool", &ok))) {
 			a->svc.spool_dir = v;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--workers", &ok))) {
-			long n = parse_count(v, 1, 64);
+			long n = cli_count(v, 1, 64);
 			if(n < 0)
 				return cli_usage_error(cmd, "--workers takes 1 to 64, not '%s'", v);
 			a->svc.workers = (unsigned)n;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--lineage-cap", &ok))) {
-			long n = parse_count(v, 0, 1000);
+			long n = cli_count(v, 0, 1000);
 			if(n < 0)
 				return cli_usage_error(cmd, "--lineage-cap takes 0 to 1000, not '%s'", v);
 			a->svc.policy.lineage_cap = (unsigned)n;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--max-attempts", &ok))) {
-			long n = parse_count(v, 1, 1000);
+			long n = cli_count(v, 1, 1000);
 			if(n < 0)
 				return cli_usage_error(cmd, "--max-attempts takes 1 to 1000, not '%s'", v);
 			a->svc.max_attempts = (unsigned)n;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--breaker", &ok))) {
 			long long n, w;
-			if(parse_pair(v, &n, &w, true) < 0 || (n > 0 && w == 0))
+			if(cli_pair(v, &n, &w, true) < 0 || (n > 0 && w == 0))
 				return cli_usage_error(cmd, "--breaker takes N/DURATION (e.g. 20/1h) or 0, not '%s'", v);
 			a->svc.policy.breaker_max = (unsigned)n;
 			a->svc.policy.breaker_window = (unsigned)w;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--backoff", &ok))) {
 			long long lo, hi;
-			if(parse_pair(v, &lo, &hi, false) < 0 || lo == 0 || hi < lo)
+			if(cli_pair(v, &lo, &hi, false) < 0 || lo == 0 || hi < lo)
 				return cli_usage_error(cmd, "--backoff takes MIN/MAX durations (e.g. 2s/10m), not '%s'", v);
 			a->svc.backoff_base = (double)lo;
 			a->svc.backoff_max = (double)hi;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--timeout", &ok))) {
-			long long t = parse_duration(v);
+			long long t = cli_duration(v);
 			if(t <= 0 || t > 86400)
 				return cli_usage_error(cmd, "--timeout takes a duration (e.g. 60s), not '%s'", v);
 			a->svc.gitlab.timeout_ms = (long)t * 1000;
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--retention", &ok))) {
-			if((a->svc.retention = parse_duration(v)) < 0)
+			if((a->svc.retention = cli_duration(v)) < 0)
 				return cli_usage_error(cmd, "--retention takes a duration (e.g. 30d) or 0, not '%s'", v);
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--max-trace", &ok))) {
-			if(!(a->svc.max_trace = parse_size(v)))
+			if(!(a->svc.max_trace = cli_size(v)))
 				return cli_usage_error(cmd, "--max-trace takes a size (e.g. 100M), not '%s'", v);
 		} else if(ok && (v = cli_opt(cmd, argv, argc, &i, "--max-body", &ok))) {
-			if(!(a->max_body = parse_size(v)))
+			if(!(a->max_body = cli_size(v)))
 				return cli_usage_error(cmd, "--max-body takes a size (e.g. 1M), not '%s'", v);
 		} else if(!ok) {
 			return EXIT_ERROR;
 		} else {
 			return cli_usage_error(cmd, "unknown argument '%s'", argv[i]);
 		}
-	}
-	return 0;
-}
-
-static int write_port_file(const char *path, unsigned port)
-{
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if(!f || fprintf(f, "%u\n", port) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
-		fprintf(stderr, "failsig serve: cannot write '%s': %s\n", path, strerror(errno));
-		return -1;
 	}
 	return 0;
 }
@@ -262,11 +182,7 @@ int cli_serve(const struct fsig_ruleset *rs, int argc, char **argv)
 	/* Signals are taken by sigwait below, in this thread only: block them
 	 * before any thread starts so that every thread inherits the mask. */
 	sigset_t sigs;
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	cli_block_signals(&sigs, 0);
 	/* Every connection is a file descriptor: allow as many as the system
 	 * lets this process have, not the shell's default of 1024. */
 	struct rlimit rl;
@@ -301,7 +217,7 @@ int cli_serve(const struct fsig_ruleset *rs, int argc, char **argv)
 		svc_log("listening on %s (port %u), %u workers, database %s, rule set %s (%u rules)%s",
 		        a.listen, httpd_port(h), a.svc.workers, a.db, rs->hash, rs->nrules,
 		        a.svc.policy.dry_run ? ", dry run" : "");
-		if(a.port_file && write_port_file(a.port_file, httpd_port(h)) < 0)
+		if(a.port_file && cli_write_port_file("serve", a.port_file, httpd_port(h)) < 0)
 			rc = EXIT_ERROR;
 		int sig = 0;
 		if(rc == 0)

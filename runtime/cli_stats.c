@@ -45,14 +45,12 @@ static const char stats_help[] =
 	"  --format csv    the per-rule table; with --by, the breakdown (rule,DIM,jobs,lines)\n"
 	"exit status: 0 on success, 2 on error (an unknown RULE is an error)\n";
 
-enum format { FMT_TEXT, FMT_JSON, FMT_CSV };
+enum format { FMT_TEXT, FMT_JSON, FMT_CSV };   /* ORDER formats */
+static const char *const formats[] = { "text", "json", "csv", NULL };
 
 struct args {
-	const char *db;
-	enum format format;
+	struct hist_args hist;        /* --db, --since, --format (an enum format) */
 	const struct hist_dim *by;
-	const char *since;
-	char since_buf[64];
 	const char **rules;           /* names or globs */
 	int nrules;
 };
@@ -60,10 +58,7 @@ struct args {
 struct rule_stat {
 	char *id;
 	const struct fsig_rule *rule; /* NULL: not in this binary's rule set */
-	char *db_action;              /* the action recorded with its matches */
-	long long jobs, lines, on_success;
-	char *first, *last;
-	long long retried, retry_passed, dry_run, refused;
+	struct hist_counts c;         /* c.action: the action recorded with its matches */
 	bool selected;
 };
 
@@ -75,7 +70,7 @@ struct stats {
 static int parse(int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof *a);
-	a->db = "failsig.db";
+	hist_args_init(&a->hist, formats, "text, json or csv");
 	a->rules = xcalloc((size_t)argc + 1, sizeof *a->rules);
 	for(int i = 1; i < argc; i++) {
 		int ok;
@@ -84,31 +79,17 @@ static int parse(int argc, char **argv, struct args *a)
 			fputs(stats_help, stdout);
 			return 0;
 		}
-		if((v = cli_opt("stats", argv, argc, &i, "--db", &ok)) || !ok) {
-			if(!ok)
-				return EXIT_ERROR;
-			a->db = v;
-		} else if((v = cli_opt("stats", argv, argc, &i, "--since", &ok)) || !ok) {
-			if(!ok || hist_since("stats", v, a->since_buf, sizeof a->since_buf) < 0)
-				return EXIT_ERROR;
-			a->since = a->since_buf;
-		} else if((v = cli_opt("stats", argv, argc, &i, "--by", &ok)) || !ok) {
+		int taken = hist_arg("stats", argv, argc, &i, &a->hist);
+		if(taken < 0)
+			return EXIT_ERROR;
+		if(taken)
+			continue;
+		if((v = cli_opt("stats", argv, argc, &i, "--by", &ok)) || !ok) {
 			if(!ok)
 				return EXIT_ERROR;
 			a->by = hist_dim_find(v);
 			if(!a->by)
 				return cli_usage_error("stats", "--by '%s': use one of %s", v, HIST_DIM_NAMES);
-		} else if((v = cli_opt("stats", argv, argc, &i, "--format", &ok)) || !ok) {
-			if(!ok)
-				return EXIT_ERROR;
-			if(strcmp(v, "text") == 0)
-				a->format = FMT_TEXT;
-			else if(strcmp(v, "json") == 0)
-				a->format = FMT_JSON;
-			else if(strcmp(v, "csv") == 0)
-				a->format = FMT_CSV;
-			else
-				return cli_usage_error("stats", "unknown format '%s': use text, json or csv", v);
 		} else if(argv[i][0] == '-' && argv[i][1] != '\0') {
 			return cli_usage_error("stats", "unknown option '%s'", argv[i]);
 		} else {
@@ -140,78 +121,26 @@ static void stats_free(struct stats *s)
 {
 	for(size_t i = 0; i < s->n; i++) {
 		free(s->v[i].id);
-		free(s->v[i].db_action);
-		free(s->v[i].first);
-		free(s->v[i].last);
+		hist_counts_free(&s->v[i].c);
 	}
 	free(s->v);
 }
 
-static char *dup_text(sqlite3_stmt *s, int i)
+/* hist_counts_fn: a rule's entry, added when it is new. */
+static struct hist_counts *counts_of(void *ctx, const char *rule)
 {
-	const char *t = hist_text(s, i);
-	return t ? xstrdup(t) : NULL;
-}
-
-/* Fill the counts from matches and retries. 0, or EXIT_ERROR (printed). */
-static int load(struct store *st, const struct args *a, struct stats *out)
-{
-	sqlite3_stmt *s = hist_prepare(st, "stats",
-	                               "SELECT m.rule, max(m.action), sum(m.status_ok != 0),"
-	                               " sum(CASE WHEN m.status_ok != 0 THEN m.hits ELSE 0 END),"
-	                               " sum(m.status_ok = 0), min(j.finished_at), max(j.finished_at)"
-	                               " FROM matches m LEFT JOIN jobs j ON j.id = m.job_id"
-	                               " WHERE (?1 IS NULL OR j.finished_at >= ?1) GROUP BY m.rule");
-	if(!s)
-		return EXIT_ERROR;
-	sqlite3_bind_text(s, 1, a->since, -1, SQLITE_STATIC);
-	int rc;
-	while((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct rule_stat *r = find(out, hist_text(s, 0), true);
-		r->db_action = dup_text(s, 1);
-		r->jobs = sqlite3_column_int64(s, 2);
-		r->lines = sqlite3_column_int64(s, 3);
-		r->on_success = sqlite3_column_int64(s, 4);
-		r->first = dup_text(s, 5);
-		r->last = dup_text(s, 6);
-	}
-	sqlite3_finalize(s);
-	if(rc != SQLITE_DONE)
-		return hist_db_error(st, "stats");
-	char sql[1024];
-	snprintf(sql, sizeof sql,
-	         "SELECT r.rule, sum(r.state = %d), sum(r.state = %d AND n.status = 'success'),"
-	         " sum(r.state = %d), sum(r.state = %d)"
-	         " FROM retries r LEFT JOIN jobs j ON j.id = r.job_id"
-	         " LEFT JOIN jobs n ON n.id = r.new_job_id"
-	         " WHERE (?1 IS NULL OR j.finished_at >= ?1) GROUP BY r.rule",
-	         RETRY_DONE, RETRY_DONE, RETRY_DRY_RUN, RETRY_REFUSED);
-	s = hist_prepare(st, "stats", sql);
-	if(!s)
-		return EXIT_ERROR;
-	sqlite3_bind_text(s, 1, a->since, -1, SQLITE_STATIC);
-	while((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		struct rule_stat *r = find(out, hist_text(s, 0), true);
-		r->retried = sqlite3_column_int64(s, 1);
-		r->retry_passed = sqlite3_column_int64(s, 2);
-		r->dry_run = sqlite3_column_int64(s, 3);
-		r->refused = sqlite3_column_int64(s, 4);
-	}
-	sqlite3_finalize(s);
-	if(rc != SQLITE_DONE)
-		return hist_db_error(st, "stats");
-	return 0;
+	return &find(ctx, rule, true)->c;
 }
 
 static int by_jobs(const void *pa, const void *pb)
 {
 	const struct rule_stat *a = pa, *b = pb;
-	if(a->jobs != b->jobs)
-		return a->jobs > b->jobs ? -1 : 1;
-	if(a->on_success != b->on_success)
-		return a->on_success > b->on_success ? -1 : 1;
-	if(a->lines != b->lines)
-		return a->lines > b->lines ? -1 : 1;
+	if(a->c.jobs != b->c.jobs)
+		return a->c.jobs > b->c.jobs ? -1 : 1;
+	if(a->c.on_success != b->c.on_success)
+		return a->c.on_success > b->c.on_success ? -1 : 1;
+	if(a->c.lines != b->c.lines)
+		return a->c.lines > b->c.lines ? -1 : 1;
 	return strcmp(a->id, b->id);
 }
 
@@ -242,7 +171,7 @@ static int select_rules(const struct args *a, struct stats *s)
 static const char *action_of(const struct rule_stat *r)
 {
 	if(!r->rule)
-		return r->db_action ? r->db_action : "-";
+		return r->c.action ? r->c.action : "-";
 	if(r->rule->disabled)
 		return "disabled";
 	return fsig_action_name(r->rule->action);
@@ -275,62 +204,20 @@ static struct table *rule_table(const struct stats *s, enum format f)
 		table_row(t);
 		table_cell(t, id);
 		table_cell(t, action_of(r));
-		table_num(t, r->jobs);
-		table_num(t, r->lines);
-		table_num(t, r->on_success);
-		table_cell(t, f == FMT_TEXT ? (r->first ? hist_day(r->first, d1) : NULL) : r->first);
-		table_cell(t, f == FMT_TEXT ? (r->last ? hist_day(r->last, d2) : NULL) : r->last);
-		table_num(t, r->retried);
-		table_num(t, r->retry_passed);
-		table_num(t, r->dry_run);
-		table_num(t, r->refused);
+		table_num(t, r->c.jobs);
+		table_num(t, r->c.lines);
+		table_num(t, r->c.on_success);
+		table_cell(t, f == FMT_TEXT ? (r->c.first ? hist_day(r->c.first, d1) : NULL) : r->c.first);
+		table_cell(t, f == FMT_TEXT ? (r->c.last ? hist_day(r->c.last, d2) : NULL) : r->c.last);
+		table_num(t, r->c.retried);
+		table_num(t, r->c.retry_passed);
+		table_num(t, r->c.dry_run);
+		table_num(t, r->c.refused);
 		if(f != FMT_TEXT) {
 			table_cell(t, r->rule ? r->rule->title : NULL);
 			table_num(t, r->rule != NULL);
 		}
 	}
-	return t;
-}
-
-/* The breakdown of one rule's failed jobs by the --by dimension, appended
- * to t (whose first column is the rule when with_rule). */
-static int breakdown(struct store *st, const struct args *a, const char *rule, struct table *t,
-                     bool with_rule)
-{
-	const struct hist_dim *d = a->by;
-	char sql[1024];
-	snprintf(sql, sizeof sql,
-	         "SELECT %s AS k, count(DISTINCT m.job_id) AS n, sum(m.hits)"
-	         " FROM matches m JOIN jobs j ON j.id = m.job_id%s"
-	         " WHERE m.rule = ?1 AND m.status_ok != 0 AND (?2 IS NULL OR j.finished_at >= ?2)"
-	         " GROUP BY k ORDER BY %s",
-	         d->key, d->join, d->chrono ? "k" : "n DESC, k");
-	sqlite3_stmt *s = hist_prepare(st, "stats", sql);
-	if(!s)
-		return EXIT_ERROR;
-	sqlite3_bind_text(s, 1, rule, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, a->since, -1, SQLITE_STATIC);
-	int rc;
-	while((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		table_row(t);
-		if(with_rule)
-			table_cell(t, rule);
-		table_cell(t, hist_text(s, 0));
-		table_num(t, sqlite3_column_int64(s, 1));
-		table_num(t, sqlite3_column_int64(s, 2));
-	}
-	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? 0 : hist_db_error(st, "stats");
-}
-
-static struct table *breakdown_table(const struct args *a, bool with_rule)
-{
-	struct table *t = table_new();
-	if(with_rule)
-		table_column(t, "rule", 0);
-	table_column(t, a->by->name, 0);
-	table_column(t, "jobs", TABLE_NUM);
-	table_column(t, "lines", TABLE_NUM);
 	return t;
 }
 
@@ -348,13 +235,13 @@ static int overview(struct store *st, const struct args *a, struct overview *o)
 	                               " WHERE ?1 IS NULL OR j.finished_at >= ?1");
 	if(!s)
 		return EXIT_ERROR;
-	sqlite3_bind_text(s, 1, a->since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, a->hist.since, -1, SQLITE_STATIC);
 	int rc = sqlite3_step(s);
 	if(rc == SQLITE_ROW) {
 		o->jobs = sqlite3_column_int64(s, 0);
 		o->failed = sqlite3_column_int64(s, 1);
-		o->first = dup_text(s, 2);
-		o->last = dup_text(s, 3);
+		o->first = hist_dup_text(s, 2);
+		o->last = hist_dup_text(s, 3);
 	}
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? 0 : hist_db_error(st, "stats");
@@ -369,15 +256,15 @@ static int print_text(struct store *st, const struct args *a, const struct stats
 		if(!s->v[i].selected)
 			continue;
 		nsel++;
-		fired += s->v[i].jobs + s->v[i].on_success > 0;
+		fired += s->v[i].c.jobs + s->v[i].c.on_success > 0;
 		gone |= !s->v[i].rule;
 	}
 	char d1[64], d2[64];
 	printf("%lld job%s (%lld failed)", o->jobs, o->jobs == 1 ? "" : "s", o->failed);
 	if(o->jobs)
 		printf(" finished %s to %s", hist_day(o->first, d1), hist_day(o->last, d2));
-	if(a->since)
-		printf(", since %s", a->since);
+	if(a->hist.since)
+		printf(", since %s", a->hist.since);
 	printf("; %zu of %zu rule%s fired\n\n", fired, nsel, nsel == 1 ? "" : "s");
 	struct table *t = rule_table(s, FMT_TEXT);
 	table_print_text(t, stdout, "");
@@ -386,11 +273,11 @@ static int print_text(struct store *st, const struct args *a, const struct stats
 		printf("* not in this binary's rule set (removed or renamed)\n");
 	if(!a->by)
 		return 0;
-	t = breakdown_table(a, true);
+	t = hist_dim_table(a->by, true);
 	int rc = 0;
 	for(size_t i = 0; i < s->n && !rc; i++) {
-		if(s->v[i].selected && s->v[i].jobs)
-			rc = breakdown(st, a, s->v[i].id, t, true);
+		if(s->v[i].selected && s->v[i].c.jobs)
+			rc = hist_rule_dim(st, "stats", s->v[i].id, a->hist.since, a->by, t, true);
 	}
 	if(!rc) {
 		printf("\nfailed jobs by %s:\n", a->by->name);
@@ -415,8 +302,8 @@ static int print_json(struct store *st, const struct args *a, const struct stats
 		json_object_set_new(r, "in_ruleset", json_boolean(s->v[i].rule != NULL));
 		if(!a->by)
 			continue;
-		struct table *b = breakdown_table(a, false);
-		rc = breakdown(st, a, s->v[i].id, b, false);
+		struct table *b = hist_dim_table(a->by, false);
+		rc = hist_rule_dim(st, "stats", s->v[i].id, a->hist.since, a->by, b, false);
 		json_object_set_new(r, "by", table_json(b));
 		table_free(b);
 	}
@@ -425,7 +312,7 @@ static int print_json(struct store *st, const struct args *a, const struct stats
 		return rc;
 	}
 	json_t *root = json_object();
-	json_object_set_new(root, "since", a->since ? json_string(a->since) : json_null());
+	json_object_set_new(root, "since", a->hist.since ? json_string(a->hist.since) : json_null());
 	json_object_set_new(root, "jobs", json_integer(o->jobs));
 	json_object_set_new(root, "failed_jobs", json_integer(o->failed));
 	json_object_set_new(root, "by", a->by ? json_string(a->by->name) : json_null());
@@ -442,10 +329,10 @@ static int print_csv(struct store *st, const struct args *a, const struct stats 
 	struct table *t;
 	int rc = 0;
 	if(a->by) {
-		t = breakdown_table(a, true);
+		t = hist_dim_table(a->by, true);
 		for(size_t i = 0; i < s->n && !rc; i++) {
-			if(s->v[i].selected && s->v[i].jobs)
-				rc = breakdown(st, a, s->v[i].id, t, true);
+			if(s->v[i].selected && s->v[i].c.jobs)
+				rc = hist_rule_dim(st, "stats", s->v[i].id, a->hist.since, a->by, t, true);
 		}
 	} else {
 		t = rule_table(s, FMT_CSV);
@@ -464,7 +351,7 @@ int cli_stats(const struct fsig_ruleset *rs, int argc, char **argv)
 		free(a.rules);
 		return rc;
 	}
-	struct store *st = hist_open("stats", a.db);
+	struct store *st = hist_open("stats", a.hist.db);
 	if(!st) {
 		free(a.rules);
 		return EXIT_ERROR;
@@ -473,13 +360,13 @@ int cli_stats(const struct fsig_ruleset *rs, int argc, char **argv)
 	struct overview o = {0};
 	for(uint32_t i = 0; i < rs->nrules; i++)
 		find(&s, rs->rules[i].id, true)->rule = &rs->rules[i];
-	if((rc = load(st, &a, &s)) != 0 || (rc = select_rules(&a, &s)) != 0 ||
-	   (rc = overview(st, &a, &o)) != 0)
+	if((rc = hist_counts_load(st, "stats", NULL, a.hist.since, counts_of, &s)) != 0 ||
+	   (rc = select_rules(&a, &s)) != 0 || (rc = overview(st, &a, &o)) != 0)
 		goto out;
 	qsort(s.v, s.n, sizeof *s.v, by_jobs);
-	if(a.format == FMT_JSON)
+	if(a.hist.format == FMT_JSON)
 		rc = print_json(st, &a, &s, &o);
-	else if(a.format == FMT_CSV)
+	else if(a.hist.format == FMT_CSV)
 		rc = print_csv(st, &a, &s);
 	else
 		rc = print_text(st, &a, &s, &o);

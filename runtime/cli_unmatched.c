@@ -61,19 +61,20 @@ static const char unmatched_help[] =
 	"exit status: 0 if some failed job is unexplained (--draft: printed), 1 if none,\n"
 	"2 on error\n";
 
+enum { FMT_TEXT, FMT_JSON };   /* ORDER formats */
+static const char *const formats[] = { "text", "json", NULL };
+
 struct args {
-	const char *db;
+	struct hist_args hist;        /* --db, --since, --format */
 	bool json;
 	long long limit, examples, draft;
 	bool has_draft;
-	const char *since;
-	char since_buf[64];
 };
 
 static int parse(int argc, char **argv, struct args *a)
 {
 	memset(a, 0, sizeof *a);
-	a->db = "failsig.db";
+	hist_args_init(&a->hist, formats, "text or json");
 	a->limit = 20;
 	a->examples = 3;
 	for(int i = 1; i < argc; i++) {
@@ -83,15 +84,12 @@ static int parse(int argc, char **argv, struct args *a)
 			fputs(unmatched_help, stdout);
 			return 0;
 		}
-		if((v = cli_opt("unmatched", argv, argc, &i, "--db", &ok)) || !ok) {
-			if(!ok)
-				return EXIT_ERROR;
-			a->db = v;
-		} else if((v = cli_opt("unmatched", argv, argc, &i, "--since", &ok)) || !ok) {
-			if(!ok || hist_since("unmatched", v, a->since_buf, sizeof a->since_buf) < 0)
-				return EXIT_ERROR;
-			a->since = a->since_buf;
-		} else if((v = cli_opt("unmatched", argv, argc, &i, "--limit", &ok)) || !ok) {
+		int taken = hist_arg("unmatched", argv, argc, &i, &a->hist);
+		if(taken < 0)
+			return EXIT_ERROR;
+		if(taken)
+			continue;
+		if((v = cli_opt("unmatched", argv, argc, &i, "--limit", &ok)) || !ok) {
 			if(!ok || hist_number("unmatched", "--limit", v, 1000000000, &a->limit) < 0)
 				return EXIT_ERROR;
 		} else if((v = cli_opt("unmatched", argv, argc, &i, "--examples", &ok)) || !ok) {
@@ -101,19 +99,13 @@ static int parse(int argc, char **argv, struct args *a)
 			if(!ok || hist_number("unmatched", "--draft", v, (1LL << 62), &a->draft) < 0)
 				return EXIT_ERROR;
 			a->has_draft = true;
-		} else if((v = cli_opt("unmatched", argv, argc, &i, "--format", &ok)) || !ok) {
-			if(!ok)
-				return EXIT_ERROR;
-			if(strcmp(v, "json") == 0)
-				a->json = true;
-			else if(strcmp(v, "text") != 0)
-				return cli_usage_error("unmatched", "unknown format '%s': use text or json", v);
 		} else if(argv[i][0] == '-' && argv[i][1] != '\0') {
 			return cli_usage_error("unmatched", "unknown option '%s'", argv[i]);
 		} else {
 			return cli_usage_error("unmatched", "unexpected argument '%s'", argv[i]);
 		}
 	}
+	a->json = a->hist.format == FMT_JSON;
 	return -1;
 }
 
@@ -486,14 +478,6 @@ static int by_size(const void *pa, const void *pb)
 	return a->v[0]->order < b->v[0]->order ? -1 : a->v[0]->order > b->v[0]->order;
 }
 
-static json_t *jtext(struct dynbuf *b, const char *s)
-{
-	if(!s)
-		return json_null();
-	dynbuf_reset(b);
-	return json_string(text_utf8(b, s, strlen(s)));
-}
-
 static void print_groups(const struct args *a, const struct group *g, size_t ng, size_t njobs)
 {
 	struct dynbuf b;
@@ -503,15 +487,15 @@ static void print_groups(const struct args *a, const struct group *g, size_t ng,
 	json_t *root = NULL, *groups = NULL;
 	if(a->json) {
 		root = json_object();
-		json_object_set_new(root, "since", jtext(&b, a->since));
+		json_object_set_new(root, "since", hist_json_text(&b, a->hist.since));
 		json_object_set_new(root, "total_jobs", json_integer((json_int_t)njobs));
 		json_object_set_new(root, "total_groups", json_integer((json_int_t)ng));
 		groups = json_array();
 		json_object_set_new(root, "groups", groups);
 	} else {
 		printf("%zu failed job%s no rule explains", njobs, njobs == 1 ? "" : "s");
-		if(a->since)
-			printf(" (finished since %s)", a->since);
+		if(a->hist.since)
+			printf(" (finished since %s)", a->hist.since);
 		printf(", in %zu group%s", ng, ng == 1 ? "" : "s");
 		if(show < ng)
 			printf(" (the %zu largest shown: --limit)", show);
@@ -522,20 +506,16 @@ static void print_groups(const struct args *a, const struct group *g, size_t ng,
 		if(groups) {
 			json_t *o = json_object(), *ex = json_array();
 			json_object_set_new(o, "jobs", json_integer((json_int_t)g[i].n));
-			json_object_set_new(o, "pattern", jtext(&b, rep->err.norm));
-			json_object_set_new(o, "line", rep->err.line ? jtext(&b, rep->err.text) : json_null());
+			json_object_set_new(o, "pattern", hist_json_text(&b, rep->err.norm));
+			json_object_set_new(o, "line",
+			                    rep->err.line ? hist_json_text(&b, rep->err.text) : json_null());
 			for(size_t k = 0; k < g[i].n && k < nex; k++) {
 				const struct entry *e = g[i].v[k];
-				json_t *jo = json_object();
-				json_object_set_new(jo, "id", json_integer(e->job.id));
-				json_object_set_new(jo, "name", jtext(&b, e->job.name));
-				json_object_set_new(jo, "project", jtext(&b, e->job.project));
-				json_object_set_new(jo, "runner", jtext(&b, e->job.runner));
-				json_object_set_new(jo, "finished_at", jtext(&b, e->job.finished_at));
-				json_object_set_new(jo, "web_url", jtext(&b, e->job.web_url));
+				json_t *jo = hist_job_json(&e->job, false, &b);
 				json_object_set_new(jo, "line",
 				                    e->err.line ? json_integer(e->err.line) : json_null());
-				json_object_set_new(jo, "text", e->err.line ? jtext(&b, e->err.text) : json_null());
+				json_object_set_new(jo, "text",
+				                    e->err.line ? hist_json_text(&b, e->err.text) : json_null());
 				json_array_append_new(ex, jo);
 			}
 			json_object_set_new(o, "examples", ex);
@@ -594,7 +574,7 @@ static int list(struct store *st, const struct args *a)
 		rc = EXIT_ERROR;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, a->since, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 1, a->hist.since, -1, SQLITE_STATIC);
 	int step;
 	while((step = sqlite3_step(s)) == SQLITE_ROW) {
 		if(n == cap) {
@@ -783,7 +763,7 @@ int cli_unmatched(const struct fsig_ruleset *rs, int argc, char **argv)
 	int rc = parse(argc, argv, &a);
 	if(rc >= 0)
 		return rc;
-	struct store *st = hist_open("unmatched", a.db);
+	struct store *st = hist_open("unmatched", a.hist.db);
 	if(!st)
 		return EXIT_ERROR;
 	rc = a.has_draft ? draft(st, rs, &a) : list(st, &a);

@@ -23,6 +23,13 @@ enum { TEXT_CAP = 64 << 20 };   /* a column's repaired text (log lines are far s
 /* The window of a query: ?1 is the first day, ?2 the day after the last. */
 #define WINDOW "j.finished_at >= ?1 AND j.finished_at < ?2"
 
+/* What a rule's matches add up to, over "FROM matches m JOIN jobs j" (the
+ * rule list and a rule's page count alike). */
+#define RULE_COUNTS \
+	" coalesce(sum(j.status = 'failed'), 0) AS failed_jobs," \
+	" coalesce(sum(j.status <> 'failed'), 0) AS other_jobs," \
+	" min(j.finished_at) AS first_seen, max(j.finished_at) AS last_seen"
+
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -202,6 +209,25 @@ static bool put(json_t *o, const char *key, json_t *v)
 		return false;
 	json_object_set_new(o, key, v);
 	return true;
+}
+
+/* o when ok; else NULL, o freed (a put failed). */
+static json_t *all_put(json_t *o, bool ok)
+{
+	if(ok)
+		return o;
+	json_decref(o);
+	return NULL;
+}
+
+/* A new object {key: v} (v stolen), or NULL when v is NULL (an error). */
+static json_t *object1(const char *key, json_t *v)
+{
+	if(!v)
+		return NULL;
+	json_t *o = json_object();
+	json_object_set_new(o, key, v);
+	return o;
 }
 
 static void put_window(json_t *o, const struct dashapi_params *p)
@@ -449,22 +475,19 @@ static json_t *retry_counts(struct dashapi *a, const struct dashapi_params *p)
 	json_object_set_new(o, "by_state", states);
 	/* What became of the jobs GitLab retried: the new job's status, when
 	 * the service has seen it finish. */
-	if(!put(o, "after_retry",
-	        row1(a, "following retried jobs",
-	             "SELECT count(*) AS retried,"
-	             " coalesce(sum(n.status = 'success'), 0) AS passed,"
-	             " coalesce(sum(n.status = 'failed'), 0) AS failed,"
-	             " coalesce(sum(n.id IS NOT NULL AND n.status NOT IN ('success', 'failed')), 0)"
-	             "   AS other,"
-	             " coalesce(sum(n.id IS NULL), 0) AS not_seen"
-	             " FROM retries r JOIN jobs j ON j.id = r.job_id"
-	             " LEFT JOIN jobs n ON n.id = r.new_job_id"
-	             " WHERE " WINDOW " AND r.state = ?3", "ssi", p->from, p->end,
-	             (long long)RETRY_DONE))) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	bool ok = put(o, "after_retry",
+	              row1(a, "following retried jobs",
+	                   "SELECT count(*) AS retried,"
+	                   " coalesce(sum(n.status = 'success'), 0) AS passed,"
+	                   " coalesce(sum(n.status = 'failed'), 0) AS failed,"
+	                   " coalesce(sum(n.id IS NOT NULL"
+	                   "   AND n.status NOT IN ('success', 'failed')), 0) AS other,"
+	                   " coalesce(sum(n.id IS NULL), 0) AS not_seen"
+	                   " FROM retries r JOIN jobs j ON j.id = r.job_id"
+	                   " LEFT JOIN jobs n ON n.id = r.new_job_id"
+	                   " WHERE " WINDOW " AND r.state = ?3", "ssi", p->from, p->end,
+	                   (long long)RETRY_DONE));
+	return all_put(o, ok);
 }
 
 json_t *dashapi_summary(struct dashapi *a, const struct dashapi_params *p)
@@ -503,11 +526,7 @@ json_t *dashapi_summary(struct dashapi *a, const struct dashapi_params *p)
 		         " GROUP BY t.value ORDER BY count DESC, name LIMIT ?3",
 		         "ssi", p->from, p->end, (long long)p->limit)) &&
 		put(o, "retries", retry_counts(a, p));
-	if(!ok) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return all_put(o, ok);
 }
 
 /* "YYYY-MM-DD" days from `from` to `to`, both included. */
@@ -614,10 +633,7 @@ json_t *dashapi_daily(struct dashapi *a, const struct dashapi_params *p)
 json_t *dashapi_rules(struct dashapi *a, const struct dashapi_params *p)
 {
 	json_t *r = rows(a, "counting rules",
-	                 "SELECT m.rule AS rule, max(m.action) AS action,"
-	                 " coalesce(sum(j.status = 'failed'), 0) AS failed_jobs,"
-	                 " coalesce(sum(j.status <> 'failed'), 0) AS other_jobs,"
-	                 " min(j.finished_at) AS first_seen, max(j.finished_at) AS last_seen"
+	                 "SELECT m.rule AS rule, max(m.action) AS action," RULE_COUNTS
 	                 " FROM matches m JOIN jobs j ON j.id = m.job_id WHERE " WINDOW
 	                 " GROUP BY m.rule ORDER BY failed_jobs DESC, other_jobs DESC, rule",
 	                 "ss", p->from, p->end);
@@ -637,9 +653,7 @@ json_t *dashapi_rule(struct dashapi *a, const struct dashapi_params *p)
 {
 	json_t *o = row1(a, "reading a rule",
 	                 "SELECT ?1 AS rule, max(m.action) AS action, count(*) AS matched_jobs,"
-	                 " coalesce(sum(j.status = 'failed'), 0) AS failed_jobs,"
-	                 " coalesce(sum(j.status <> 'failed'), 0) AS other_jobs,"
-	                 " min(j.finished_at) AS first_seen, max(j.finished_at) AS last_seen"
+	                 RULE_COUNTS
 	                 " FROM matches m JOIN jobs j ON j.id = m.job_id WHERE m.rule = ?1",
 	                 "s", p->rule);
 	if(!o)
@@ -673,11 +687,7 @@ json_t *dashapi_rule(struct dashapi *a, const struct dashapi_params *p)
 		         " FROM matches m WHERE m.rule = ?1 AND m.excerpt IS NOT NULL AND m.excerpt <> ''"
 		         " GROUP BY m.excerpt ORDER BY jobs DESC, job_id DESC LIMIT 10",
 		         "s", p->rule));
-	if(!ok) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return all_put(o, ok);
 }
 
 json_t *dashapi_jobs(struct dashapi *a, const struct dashapi_params *p)
@@ -695,11 +705,7 @@ json_t *dashapi_jobs(struct dashapi *a, const struct dashapi_params *p)
 	                 " AND (?4 IS NULL OR j.project = ?4)"
 	                 " ORDER BY j.finished_at DESC, j.id DESC LIMIT ?5",
 	                 "ssssi", p->rule, p->status, p->runner, p->project, (long long)p->limit);
-	if(!r)
-		return NULL;
-	json_t *o = json_object();
-	json_object_set_new(o, "jobs", r);
-	return o;
+	return object1("jobs", r);
 }
 
 json_t *dashapi_job(struct dashapi *a, long long id)
@@ -780,11 +786,7 @@ json_t *dashapi_retries(struct dashapi *a, const struct dashapi_params *p)
 	                 " WHERE (?1 < 0 OR r.state = ?1)"
 	                 " ORDER BY r.created_at DESC, r.id DESC LIMIT ?2",
 	                 "ii", (long long)p->state, (long long)p->limit);
-	if(!r)
-		return NULL;
-	json_t *o = json_object();
-	json_object_set_new(o, "retries", r);
-	return o;
+	return object1("retries", r);
 }
 
 /* What GitLab's runner prints after the job's script: the last line
@@ -811,11 +813,7 @@ json_t *dashapi_unmatched(struct dashapi *a, const struct dashapi_params *p)
 	                 " AND NOT EXISTS (SELECT 1 FROM matches m WHERE m.job_id = j.id)"
 	                 " ORDER BY j.finished_at DESC, j.id DESC LIMIT ?1",
 	                 "i", (long long)p->limit);
-	if(!r)
-		return NULL;
-	json_t *o = json_object();
-	json_object_set_new(o, "jobs", r);
-	return o;
+	return object1("jobs", r);
 }
 
 /* Byte ranges of text that highlight() wrapped in \1 ... \2 in marked:

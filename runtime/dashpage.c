@@ -172,6 +172,45 @@ static void state(struct dynbuf *b, const char *s)
 	dynbuf_adds(b, "</span>");
 }
 
+/* A job's id, linked to its page, and a link to it on GitLab. */
+static void job_links(struct dynbuf *b, const json_t *id, const char *web_url)
+{
+	job_link(b, id);
+	dynbuf_adds(b, " ");
+	ext_link(b, web_url, "GitLab");
+}
+
+/* The job a retry created, with its status; a dash before there is one. */
+static void new_job(struct dynbuf *b, const json_t *retry)
+{
+	job_link(b, json_object_get(retry, "new_job_id"));
+	if(jhas(retry, "new_job_id")) {
+		dynbuf_adds(b, " ");
+		state(b, jstr(retry, "new_job_status") ? jstr(retry, "new_job_status") : "not seen");
+	}
+}
+
+/* A job's row up to its name cell, and the next cell opened. */
+static void job_row(struct dynbuf *b, const json_t *job)
+{
+	dynbuf_adds(b, "<tr><td class=\"nw\">");
+	job_links(b, json_object_get(job, "id"), jstr(job, "web_url"));
+	dynbuf_adds(b, "</td><td>");
+	text_or_dash(b, jstr(job, "name"));
+	dynbuf_adds(b, "</td><td>");
+}
+
+/* The cells "project | runner | finished" of a job's row, without the
+ * outer <td> and </td>. */
+static void where_cells(struct dynbuf *b, const json_t *job)
+{
+	text_or_dash(b, jstr(job, "project"));
+	dynbuf_adds(b, "</td><td>");
+	text_or_dash(b, jstr(job, "runner"));
+	dynbuf_adds(b, "</td><td class=\"nw\">");
+	when(b, jstr(job, "finished_at"));
+}
+
 /* ---- page frame ---- */
 
 static void head(struct dynbuf *b, const struct fsig_ruleset *rs, const char *title,
@@ -348,9 +387,7 @@ static void decisions_table(struct dynbuf *b, const json_t *retries)
 		dynbuf_adds(b, "<tr><td class=\"nw\">");
 		when(b, jstr(r, "decided_at"));
 		dynbuf_adds(b, "</td><td class=\"nw\">");
-		job_link(b, json_object_get(r, "job_id"));
-		dynbuf_adds(b, " ");
-		ext_link(b, jstr(r, "web_url"), "GitLab");
+		job_links(b, json_object_get(r, "job_id"), jstr(r, "web_url"));
 		dynbuf_adds(b, "</td><td>");
 		text_or_dash(b, jstr(r, "job_name"));
 		dynbuf_adds(b, "</td><td>");
@@ -360,13 +397,7 @@ static void decisions_table(struct dynbuf *b, const json_t *retries)
 		dynbuf_printf(b, "</td><td class=\"n\">%lld</td><td>", jint(r, "attempt"));
 		text_or_dash(b, jstr(r, "reason"));
 		dynbuf_adds(b, "</td><td>");
-		if(jhas(r, "new_job_id")) {
-			job_link(b, json_object_get(r, "new_job_id"));
-			dynbuf_adds(b, " ");
-			state(b, jstr(r, "new_job_status") ? jstr(r, "new_job_status") : "not seen");
-		} else {
-			text_or_dash(b, NULL);
-		}
+		new_job(b, r);
 		dynbuf_adds(b, "</td></tr>\n");
 	}
 	if(!json_array_size(retries))
@@ -381,18 +412,8 @@ static void unmatched_table(struct dynbuf *b, const json_t *jobs)
 	size_t i;
 	json_t *j;
 	json_array_foreach(jobs, i, j) {
-		dynbuf_adds(b, "<tr><td class=\"nw\">");
-		job_link(b, json_object_get(j, "id"));
-		dynbuf_adds(b, " ");
-		ext_link(b, jstr(j, "web_url"), "GitLab");
-		dynbuf_adds(b, "</td><td>");
-		text_or_dash(b, jstr(j, "name"));
-		dynbuf_adds(b, "</td><td>");
-		text_or_dash(b, jstr(j, "project"));
-		dynbuf_adds(b, "</td><td>");
-		text_or_dash(b, jstr(j, "runner"));
-		dynbuf_adds(b, "</td><td class=\"nw\">");
-		when(b, jstr(j, "finished_at"));
+		job_row(b, j);
+		where_cells(b, j);
 		dynbuf_adds(b, "</td><td>");
 		if(jhas(j, "last_line")) {
 			dynbuf_printf(b, "<code title=\"line %lld\">", jint(j, "last_line_no"));
@@ -485,20 +506,24 @@ out:
 	return status;
 }
 
-static void fact(struct dynbuf *b, const char *name, const json_t *v)
+/* A fact's name; its value and "</dd>" follow. */
+static void fact_name(struct dynbuf *b, const char *name)
 {
 	dynbuf_adds(b, "<dt>");
 	esc(b, name);
 	dynbuf_adds(b, "</dt><dd>");
+}
+
+static void fact(struct dynbuf *b, const char *name, const json_t *v)
+{
+	fact_name(b, name);
 	value(b, v);
 	dynbuf_adds(b, "</dd>");
 }
 
 static void fact_when(struct dynbuf *b, const char *name, const char *iso)
 {
-	dynbuf_adds(b, "<dt>");
-	esc(b, name);
-	dynbuf_adds(b, "</dt><dd>");
+	fact_name(b, name);
 	when(b, iso);
 	dynbuf_adds(b, "</dd>");
 }
@@ -510,20 +535,10 @@ static void rule_jobs_table(struct dynbuf *b, const json_t *jobs)
 	size_t i;
 	json_t *j;
 	json_array_foreach(jobs, i, j) {
-		dynbuf_adds(b, "<tr><td class=\"nw\">");
-		job_link(b, json_object_get(j, "id"));
-		dynbuf_adds(b, " ");
-		ext_link(b, jstr(j, "web_url"), "GitLab");
-		dynbuf_adds(b, "</td><td>");
-		text_or_dash(b, jstr(j, "name"));
-		dynbuf_adds(b, "</td><td>");
+		job_row(b, j);
 		state(b, jstr(j, "status"));
 		dynbuf_adds(b, "</td><td>");
-		text_or_dash(b, jstr(j, "project"));
-		dynbuf_adds(b, "</td><td>");
-		text_or_dash(b, jstr(j, "runner"));
-		dynbuf_adds(b, "</td><td class=\"nw\">");
-		when(b, jstr(j, "finished_at"));
+		where_cells(b, j);
 		dynbuf_adds(b, "</td></tr>\n");
 	}
 	dynbuf_adds(b, "</table>\n");
@@ -718,11 +733,7 @@ unsigned dashpage_job(struct dashapi *a, long long id, struct dynbuf *out)
 			dynbuf_adds(out, "</td><td>");
 			text_or_dash(out, jstr(r, "reason"));
 			dynbuf_adds(out, "</td><td>");
-			job_link(out, json_object_get(r, "new_job_id"));
-			if(jhas(r, "new_job_id")) {
-				dynbuf_adds(out, " ");
-				state(out, jstr(r, "new_job_status") ? jstr(r, "new_job_status") : "not seen");
-			}
+			new_job(out, r);
 			dynbuf_adds(out, "</td><td>");
 			when(out, jstr(r, "decided_at"));
 			dynbuf_adds(out, "</td></tr>\n");

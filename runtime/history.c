@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "text.h"
 #include "xalloc.h"
 
 struct store *hist_open(const char *cmd, const char *path)
@@ -27,6 +28,46 @@ struct store *hist_open(const char *cmd, const char *path)
 	if(!st)
 		fprintf(stderr, "failsig %s: %s\n", cmd, err);
 	return st;
+}
+
+void hist_args_init(struct hist_args *h, const char *const *formats, const char *use)
+{
+	memset(h, 0, sizeof *h);
+	h->db = "failsig.db";
+	h->formats = formats;
+	h->use = use;
+}
+
+int hist_arg(const char *cmd, char **argv, int argc, int *i, struct hist_args *h)
+{
+	int ok;
+	const char *v = cli_opt(cmd, argv, argc, i, "--db", &ok);
+	if(v) {
+		h->db = v;
+		return 1;
+	}
+	if(ok)
+		v = cli_opt(cmd, argv, argc, i, "--since", &ok);
+	if(v) {
+		if(hist_since(cmd, v, h->since_buf, sizeof h->since_buf) < 0)
+			return -1;
+		h->since = h->since_buf;
+		return 1;
+	}
+	if(ok)
+		v = cli_opt(cmd, argv, argc, i, "--format", &ok);
+	if(!ok)
+		return -1;
+	if(!v)
+		return 0;
+	for(int k = 0; h->formats[k]; k++) {
+		if(strcmp(v, h->formats[k]) == 0) {
+			h->format = k;
+			return 1;
+		}
+	}
+	cli_usage_error(cmd, "unknown format '%s': use %s", v, h->use);
+	return -1;
 }
 
 static bool digits(const char *s, size_t n)
@@ -131,21 +172,140 @@ const char *hist_day(const char *iso, char *out)
 	return out;
 }
 
-static char *dup_col(sqlite3_stmt *s, int i)
+char *hist_dup_text(sqlite3_stmt *s, int i)
 {
 	const char *t = hist_text(s, i);
 	return t ? xstrdup(t) : NULL;
 }
 
+json_t *hist_json_text(struct dynbuf *b, const char *s)
+{
+	if(!s)
+		return json_null();
+	dynbuf_reset(b);
+	return json_string(text_utf8(b, s, strlen(s)));
+}
+
+int hist_counts_load(struct store *st, const char *cmd, const char *rule, const char *since,
+                     hist_counts_fn *fn, void *ctx)
+{
+	/* ?2, the rule, only when there is one: its rows are found by index. */
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+	         "SELECT m.rule, max(m.action), sum(m.status_ok != 0),"
+	         " sum(CASE WHEN m.status_ok != 0 THEN m.hits ELSE 0 END),"
+	         " sum(m.status_ok = 0), min(j.finished_at), max(j.finished_at)"
+	         " FROM matches m LEFT JOIN jobs j ON j.id = m.job_id"
+	         " WHERE (?1 IS NULL OR j.finished_at >= ?1)%s GROUP BY m.rule",
+	         rule ? " AND m.rule = ?2" : "");
+	sqlite3_stmt *s = hist_prepare(st, cmd, sql);
+	if(!s)
+		return EXIT_ERROR;
+	sqlite3_bind_text(s, 1, since, -1, SQLITE_STATIC);
+	if(rule)
+		sqlite3_bind_text(s, 2, rule, -1, SQLITE_STATIC);
+	int rc;
+	while((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct hist_counts *c = fn(ctx, hist_text(s, 0));
+		c->action = hist_dup_text(s, 1);
+		c->jobs = sqlite3_column_int64(s, 2);
+		c->lines = sqlite3_column_int64(s, 3);
+		c->on_success = sqlite3_column_int64(s, 4);
+		c->first = hist_dup_text(s, 5);
+		c->last = hist_dup_text(s, 6);
+	}
+	sqlite3_finalize(s);
+	if(rc != SQLITE_DONE)
+		return hist_db_error(st, cmd);
+	snprintf(sql, sizeof sql,
+	         "SELECT r.rule, sum(r.state = %d), sum(r.state = %d AND n.status = 'success'),"
+	         " sum(r.state = %d), sum(r.state = %d)"
+	         " FROM retries r LEFT JOIN jobs j ON j.id = r.job_id"
+	         " LEFT JOIN jobs n ON n.id = r.new_job_id"
+	         " WHERE (?1 IS NULL OR j.finished_at >= ?1)%s GROUP BY r.rule",
+	         RETRY_DONE, RETRY_DONE, RETRY_DRY_RUN, RETRY_REFUSED,
+	         rule ? " AND r.rule = ?2" : "");
+	s = hist_prepare(st, cmd, sql);
+	if(!s)
+		return EXIT_ERROR;
+	sqlite3_bind_text(s, 1, since, -1, SQLITE_STATIC);
+	if(rule)
+		sqlite3_bind_text(s, 2, rule, -1, SQLITE_STATIC);
+	while((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct hist_counts *c = fn(ctx, hist_text(s, 0));
+		c->retried = sqlite3_column_int64(s, 1);
+		c->retry_passed = sqlite3_column_int64(s, 2);
+		c->dry_run = sqlite3_column_int64(s, 3);
+		c->refused = sqlite3_column_int64(s, 4);
+	}
+	sqlite3_finalize(s);
+	if(rc != SQLITE_DONE)
+		return hist_db_error(st, cmd);
+	return 0;
+}
+
+void hist_counts_free(struct hist_counts *c)
+{
+	free(c->first);
+	free(c->last);
+	free(c->action);
+	memset(c, 0, sizeof *c);
+}
+
+struct table *hist_dim_table(const struct hist_dim *d, bool with_rule)
+{
+	struct table *t = table_new();
+	if(with_rule)
+		table_column(t, "rule", 0);
+	table_column(t, d->name, 0);
+	table_column(t, "jobs", TABLE_NUM);
+	table_column(t, "lines", TABLE_NUM);
+	return t;
+}
+
+int hist_dim_rows(struct store *st, const char *cmd, sqlite3_stmt *s, struct table *t,
+                  const char *rule)
+{
+	int rc;
+	while((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		table_row(t);
+		if(rule)
+			table_cell(t, rule);
+		table_cell(t, hist_text(s, 0));
+		table_num(t, sqlite3_column_int64(s, 1));
+		table_num(t, sqlite3_column_int64(s, 2));
+	}
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? 0 : hist_db_error(st, cmd);
+}
+
+int hist_rule_dim(struct store *st, const char *cmd, const char *rule, const char *since,
+                  const struct hist_dim *d, struct table *t, bool with_rule)
+{
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+	         "SELECT %s AS k, count(DISTINCT m.job_id) AS n, sum(m.hits)"
+	         " FROM matches m JOIN jobs j ON j.id = m.job_id%s"
+	         " WHERE m.rule = ?1 AND m.status_ok != 0 AND (?2 IS NULL OR j.finished_at >= ?2)"
+	         " GROUP BY k ORDER BY %s",
+	         d->key, d->join, d->chrono ? "k" : "n DESC, k");
+	sqlite3_stmt *s = hist_prepare(st, cmd, sql);
+	if(!s)
+		return EXIT_ERROR;
+	sqlite3_bind_text(s, 1, rule, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, since, -1, SQLITE_STATIC);
+	return hist_dim_rows(st, cmd, s, t, with_rule ? rule : NULL);
+}
+
 void hist_job_read(sqlite3_stmt *s, int first, struct hist_job *j)
 {
 	j->id = sqlite3_column_int64(s, first);
-	j->name = dup_col(s, first + 1);
-	j->project = dup_col(s, first + 2);
-	j->runner = dup_col(s, first + 3);
-	j->status = dup_col(s, first + 4);
-	j->finished_at = dup_col(s, first + 5);
-	j->web_url = dup_col(s, first + 6);
+	j->name = hist_dup_text(s, first + 1);
+	j->project = hist_dup_text(s, first + 2);
+	j->runner = hist_dup_text(s, first + 3);
+	j->status = hist_dup_text(s, first + 4);
+	j->finished_at = hist_dup_text(s, first + 5);
+	j->web_url = hist_dup_text(s, first + 6);
 	j->log_stored = sqlite3_column_type(s, first + 7) != SQLITE_NULL;
 }
 
@@ -178,6 +338,20 @@ void hist_job_free(struct hist_job *j)
 	free(j->finished_at);
 	free(j->web_url);
 	memset(j, 0, sizeof *j);
+}
+
+json_t *hist_job_json(const struct hist_job *j, bool with_status, struct dynbuf *b)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_integer(j->id));
+	json_object_set_new(o, "name", hist_json_text(b, j->name));
+	json_object_set_new(o, "project", hist_json_text(b, j->project));
+	json_object_set_new(o, "runner", hist_json_text(b, j->runner));
+	if(with_status)
+		json_object_set_new(o, "status", hist_json_text(b, j->status));
+	json_object_set_new(o, "finished_at", hist_json_text(b, j->finished_at));
+	json_object_set_new(o, "web_url", hist_json_text(b, j->web_url));
+	return o;
 }
 
 long long hist_context(struct store *st, const char *cmd, long long job_id,

@@ -1,12 +1,15 @@
 /* history.h — what the investigation commands (search, stats, report,
- * unmatched) share: opening the service's database for reading, --since
- * and --by arguments, job rows, and stored log lines with context.
+ * unmatched) share: their common options (--db, --since, --format) and
+ * --by dimensions, opening the service's database for reading, a rule's
+ * counts and their breakdown by a dimension, job rows, and stored log lines
+ * with context.
  *
  * Functions taking a `cmd` print their errors as "failsig CMD: ..." on
  * stderr themselves (these are CLI helpers, not library code). */
 #ifndef FSIG_HISTORY_H
 #define FSIG_HISTORY_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,6 +17,26 @@
 #include "dynbuf.h"
 #include "ruleset.h"
 #include "store.h"
+#include "table.h"
+
+/* The options every investigation command takes. */
+struct hist_args {
+	const char *db;               /* --db PATH (default failsig.db) */
+	const char *since;            /* --since DATE as a lower bound: NULL or since_buf */
+	char since_buf[64];
+	const char *const *formats;   /* the values of --format (NULL-terminated); the
+	                                 first is the default */
+	const char *use;              /* how an error lists them: "text or json" */
+	int format;                   /* --format: its index in formats */
+};
+
+/* Defaults; formats and use are borrowed (static tables). */
+void hist_args_init(struct hist_args *h, const char *const *formats, const char *use);
+
+/* If argv[*i] is --db, --since or --format, take its value into h (advancing
+ * *i past it) and return 1. 0 when argv[*i] is another argument; -1 after
+ * printing an error. */
+int hist_arg(const char *cmd, char **argv, int argc, int *i, struct hist_args *h);
 
 /* Open the database at path. A path that does not exist is an error (the
  * store would create an empty database). NULL after printing why. */
@@ -49,10 +72,52 @@ int hist_db_error(struct store *st, const char *cmd);
 
 /* Column i of the current row as text, or NULL when it is NULL. */
 const char *hist_text(sqlite3_stmt *s, int i);
+/* The same as a new string (caller frees), or NULL. */
+char *hist_dup_text(sqlite3_stmt *s, int i);
+
+/* s as a JSON string repaired to valid UTF-8 (b is scratch space), or JSON
+ * null when s is NULL. */
+json_t *hist_json_text(struct dynbuf *b, const char *s);
 
 /* The day of an ISO time ("2026-11-16T12:00:00Z" -> "2026-11-16") in out
  * (at least 11 bytes); "-" for NULL. Returns out. */
 const char *hist_day(const char *iso, char *out);
+
+/* What a rule's matches and retries add up to. */
+struct hist_counts {
+	long long jobs;               /* failed jobs the rule explained (its match made it act) */
+	long long lines;              /* hit lines in those jobs */
+	long long on_success;         /* jobs that passed although it fired */
+	char *first, *last;           /* when the first and last such job finished (owned) */
+	char *action;                 /* the action recorded with those matches (owned) */
+	long long retried;            /* retries GitLab made */
+	long long retry_passed;       /* of those, new jobs that passed */
+	long long dry_run;            /* retries a --dry-run service would have made */
+	long long refused;            /* retries the policy refused */
+};
+/* Where the counts of rule go (a zeroed struct the first time). */
+typedef struct hist_counts *hist_counts_fn(void *ctx, const char *rule);
+/* Count the matches and retries of rule (NULL: of every rule), in jobs
+ * finished since `since` (NULL: all), into the structs fn gives for each
+ * rule that has any. 0, or EXIT_ERROR (printed). */
+int hist_counts_load(struct store *st, const char *cmd, const char *rule, const char *since,
+                     hist_counts_fn *fn, void *ctx);
+/* Free c's strings and zero it. */
+void hist_counts_free(struct hist_counts *c);
+
+/* A table of counts by dimension d: columns DIM, jobs, lines, after a
+ * column "rule" when with_rule. Caller frees with table_free. */
+struct table *hist_dim_table(const struct hist_dim *d, bool with_rule);
+/* Step s, whose rows are (key, jobs, lines), appending a row each to t
+ * (after a cell `rule` unless it is NULL); s is finalized. 0, or
+ * EXIT_ERROR (printed). */
+int hist_dim_rows(struct store *st, const char *cmd, sqlite3_stmt *s, struct table *t,
+                  const char *rule);
+/* The failed jobs rule explained (finished since `since`; NULL: all) by
+ * dimension d, appended to t as hist_dim_rows does; the rule's name first
+ * when with_rule. 0, or EXIT_ERROR (printed). */
+int hist_rule_dim(struct store *st, const char *cmd, const char *rule, const char *since,
+                  const struct hist_dim *d, struct table *t, bool with_rule);
 
 /* A job row (strings owned, NULL when unknown). */
 struct hist_job {
@@ -69,6 +134,9 @@ void hist_job_read(sqlite3_stmt *s, int first, struct hist_job *j);
 /* Load job id: 1 found, 0 unknown, -1 database error (printed). */
 int hist_job_load(struct store *st, const char *cmd, long long id, struct hist_job *j);
 void hist_job_free(struct hist_job *j);
+/* A new JSON object of the job: id, name, project, runner, status (when
+ * with_status), finished_at, web_url. b is scratch space; caller decrefs. */
+json_t *hist_job_json(const struct hist_job *j, bool with_status, struct dynbuf *b);
 
 /* Stored lines of job_id around the sorted line numbers hits[0..nhits):
  * every line at most `context` lines from a hit, in order, each window

@@ -2,12 +2,8 @@
  *
  * The rule set is compiled in (failsig_ruleset, from the generated scanner);
  * `failsig rules` shows which. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 
@@ -54,47 +50,6 @@ static const char usage_text[] =
 	"\n"
 	"Run `failsig COMMAND --help` for a command's options. Rules are written in the\n"
 	"language of docs/language.md and compiled with `failsigc build`.\n";
-
-int cli_usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "failsig %s: ", cmd);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nTry 'failsig %s --help'.\n", cmd);
-	return EXIT_ERROR;
-}
-
-const char *cli_opt(const char *cmd, char **argv, int argc, int *i, const char *name, int *ok)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	*ok = 1;
-	if(strncmp(a, name, n) != 0)
-		return NULL;
-	if(a[n] == '=')
-		return a + n + 1;
-	if(a[n] != '\0')
-		return NULL;
-	if(*i + 1 >= argc) {
-		cli_usage_error(cmd, "option %s needs a value", name);
-		*ok = 0;
-		return NULL;
-	}
-	*i += 1;
-	return argv[*i];
-}
-
-int cli_open_log(const char *cmd, const char *path)
-{
-	if(strcmp(path, "-") == 0)
-		return STDIN_FILENO;
-	int fd = open(path, O_RDONLY);
-	if(fd < 0)
-		fprintf(stderr, "failsig %s: cannot read '%s': %s\n", cmd, path, strerror(errno));
-	return fd;
-}
 
 static const struct command {
 	const char *name;

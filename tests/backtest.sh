@@ -10,9 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 golden=$top/tests/golden/backtest
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+. "$top/tests/lib/tap.sh"
 # run NAME EXPECTED-EXIT GOLDEN-FILE|- COMMAND...: stdout against the golden file
 run() {
 	name=$1 want=$2 gold=$3

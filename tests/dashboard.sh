@@ -17,31 +17,7 @@ cleanup() {
 	[ -n "$KEEP" ] || rm -rf "$tmp"
 }
 trap cleanup EXIT
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-}
-# check DESCRIPTION COMMAND...: ok when the command succeeds.
-check() {
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else nok "$d" "failed: $*"; fi
-}
-wait_for() {
-	t=$(($1 * 10))
-	shift
-	while [ "$t" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	return 1
-}
+. "$top/tests/lib/tap.sh"
 sq() { sqlite3 -cmd '.timeout 5000' "$db" "$1"; }
 
 # get PATH [curl args]: fetch from $url; $code is the status, $tmp/body the

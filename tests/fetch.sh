@@ -19,37 +19,8 @@
 build=$(cd "${1:-build}" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/fixtures.sh"
-tmp=$(mktemp -d)
-pids=""
-cleanup() {
-	for p in $pids; do kill -9 "$p" 2>/dev/null; done
-	[ -n "$KEEP" ] || rm -rf "$tmp"
-}
-trap cleanup EXIT
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-}
-check() {
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else nok "$d" "failed: $*"; fi
-}
-wait_for() {
-	t=$(($1 * 10))
-	shift
-	while [ "$t" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	return 1
-}
+. "$top/tests/lib/scratch.sh"
+. "$top/tests/lib/tap.sh"
 sq() { sqlite3 -cmd '.timeout 5000' "$1" "$2"; }
 # same DESCRIPTION GOT WANT
 same() {

@@ -15,9 +15,7 @@ golden=$top/tests/golden/investigate
 fs=$build/failsig
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
+. "$top/tests/lib/tap.sh"
 
 # capture OUT COMMAND...: stdout, stderr and the exit status of COMMAND
 # (run in $tmp) into OUT; $rc is the status.

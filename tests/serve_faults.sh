@@ -70,9 +70,4 @@ eq "... and processed" "select state from retries where job_id = 404" 2
 
 stop_serve
 check "SIGTERM after the faults: exit 0" [ $? -eq 0 ]
-if grep -q "ERROR: AddressSanitizer\|runtime error:" "$tmp/serve.log"; then
-	nok "no sanitizer reports" "$(grep -m3 'AddressSanitizer\|runtime error' "$tmp/serve.log")"
-else
-	ok "no sanitizer reports"
-fi
-echo "1..$n"
+service_done

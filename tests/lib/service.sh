@@ -1,14 +1,15 @@
 # service.sh — sourced by the end-to-end tests of `failsig serve`
-# (tests/serve.sh, tests/serve_hostile.sh): TAP helpers, the fake GitLab
+# (tests/serve*.sh): TAP helpers (tap.sh), the fake GitLab
 # (tests/tools/fakegitlab.c), the service built from
 # tests/fixtures/service/service.rules, webhook deliveries with curl, and
 # assertions on the service's sqlite database and the fake's request log.
 #
-# The sourcing script sets build, top and tmp (and removes $tmp and kills
-# $pids on exit), then calls service_setup.
+# The sourcing script sets build and top, then calls service_setup; it works
+# in $tmp (scratch.sh).
+. "$top/tests/lib/scratch.sh"
+. "$top/tests/lib/tap.sh"
 . "$top/tests/lib/fixtures.sh"
 fx=$top/tests/fixtures/service
-pids=""
 
 # service_setup: start the fake GitLab and build the service binary.
 service_setup() {
@@ -23,32 +24,6 @@ service_setup() {
 	spid=""
 }
 
-n=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() {
-	n=$((n + 1))
-	echo "not ok $n - $1"
-	shift
-	for l in "$@"; do echo "# $l"; done
-}
-# check DESCRIPTION COMMAND...: ok when the command succeeds.
-check() {
-	d=$1
-	shift
-	if "$@"; then ok "$d"; else nok "$d" "failed: $*"; fi
-}
-# wait_for SECONDS COMMAND...: poll until the command succeeds.
-wait_for() {
-	t=$(($1 * 10))
-	shift
-	while [ "$t" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	return 1
-}
 sq() { sqlite3 -cmd '.timeout 5000' "$db" "$1"; }
 # is SQL EXPECTED: the query's output equals EXPECTED.
 is() { [ "$(sq "$1")" = "$2" ]; }
@@ -68,6 +43,17 @@ requests() {
 nreq() {
 	got=$(requests "$2" "$3")
 	if [ "$got" = "$4" ]; then ok "$1"; else nok "$1" "$2 $3: $got requests, want $4"; fi
+}
+
+# service_done: the last test (no sanitizer report in the service's log),
+# then the TAP plan.
+service_done() {
+	if grep -q "ERROR: AddressSanitizer\|runtime error:" "$tmp/serve.log"; then
+		nok "no sanitizer reports" "$(grep -m3 'AddressSanitizer\|runtime error' "$tmp/serve.log")"
+	else
+		ok "no sanitizer reports"
+	fi
+	echo "1..$n"
 }
 
 # ---- the fake GitLab ----
