@@ -685,9 +685,19 @@ static int page_project(struct fetch *f, struct gitlab *gl, long long project, s
 	int rc = 0;
 	for(int page = 1; page > 0;) {
 		struct gitlab_result r;
+		json_t *list = NULL;
 		for(unsigned attempt = 1;; attempt++) {
-			if(gitlab_list_jobs(gl, project, a->scopes, page, PER_PAGE, &body, &r) == GITLAB_OK)
-				break;
+			if(gitlab_list_jobs(gl, project, a->scopes, page, PER_PAGE, &body, &r) == GITLAB_OK) {
+				list = json_loadb(body.ptr ? body.ptr : "", body.len, 0, NULL);
+				if(json_is_array(list))
+					break;
+				/* A 200 that is not a page of jobs (cut short, a
+				 * proxy's page) is asked again like a 5xx. */
+				json_decref(list);
+				list = NULL;
+				r.outcome = GITLAB_TRANSIENT;
+				snprintf(r.err, sizeof r.err, "page %d is not a JSON array of jobs", page);
+			}
 			if(r.outcome != GITLAB_TRANSIENT || attempt >= a->max_attempts) {
 				const char *hint = r.status == 401 ? " (check GITLAB_TOKEN)"
 				                 : r.status == 403 ? " (the token cannot read this project's jobs)"
@@ -701,15 +711,6 @@ static int page_project(struct fetch *f, struct gitlab *gl, long long project, s
 			if(!nap(f, gitlab_backoff(attempt, r.retry_after, a->backoff_base, a->backoff_max,
 			                          seed)))
 				goto out;
-		}
-		json_error_t je;
-		json_t *list = json_loadb(body.ptr ? body.ptr : "", body.len, 0, &je);
-		if(!json_is_array(list)) {
-			json_decref(list);
-			snprintf(err, errlen, "project %lld: listing jobs: page %d is not a JSON array",
-			         project, page);
-			rc = -1;
-			goto out;
 		}
 		bool recent = false;  /* a job on the page is not older than --since */
 		size_t i;

@@ -321,12 +321,16 @@ static void process_event(struct worker *w, const struct store_event *ev)
 	}
 	struct store_job job;
 	char err[256];
-	if(store_job_parse(body.ptr, body.len, ev->project_id, &job, &doc, err, sizeof err) < 0 ||
-	   job_info_parse(body.ptr, body.len, &ji, err, sizeof err) < 0) {
-		snprintf(result, sizeof result, "fetching the job: %s", err);
-		settle_event(w, ev, EVENT_FAILED, 0, result);
-		metrics_add(M_EVENTS_FAILED, 1);
-		svc_log("job %lld: %s", ev->job_id, result);
+	/* job_info_parse first: its error says where the JSON breaks. */
+	if(job_info_parse(body.ptr, body.len, &ji, err, sizeof err) < 0 ||
+	   store_job_parse(body.ptr, body.len, ev->project_id, &job, &doc, err, sizeof err) < 0) {
+		/* A 200 whose body is not a job (cut short, a proxy's page) is
+		 * asked again like a 5xx; after the last attempt the event fails
+		 * with the reason. */
+		struct gitlab_result bad = { .outcome = GITLAB_TRANSIENT, .status = r.status,
+		                             .retry_after = -1 };
+		snprintf(bad.err, sizeof bad.err, "not a job: %.200s", err);
+		event_gitlab_failed(w, ev, &bad, "fetching the job");
 		goto out;
 	}
 	if(!job.status || !webhook_status_finished(job.status)) {

@@ -251,6 +251,20 @@ fetch "$db4" $short
 same "next run fetches the failed job only" "$rc $(cut -d, -f1-2 "$tmp/out" | sed 's/([^)]*)//')" \
 	"0 fetched 1 job , skipped 4 already stored"
 
+# A list page answered 200 with a body that is not JSON, and a trace cut
+# off mid-stream: both asked again, the run completes.
+db4b=$tmp/broken.db
+m=$(mark)
+fault '{"path":"/api/v4/projects/2/jobs","method":"GET","body":"[{\"id\": 71","count":1}'
+fault '{"path":"/api/v4/projects/1/jobs/7227/trace","truncate":10,"count":1}'
+fetch "$db4b" $short
+since_mark "$m" >"$tmp/run5b.log"
+same "broken answers asked again: exit 0, nothing failed" "$rc $(cut -d, -f3 "$tmp/out")" "0  0 failed; 2 projects"
+same "list page not JSON: asked twice" "$(grep -c '"path":"/api/v4/projects/2/jobs","query":"page=1&' "$tmp/run5b.log")" 2
+same "trace cut off: asked twice" "$(grep -c '/jobs/7227/trace"' "$tmp/run5b.log")" 2
+same "the cut-off trace is stored whole" "$(sq "$db4b" "select trace_bytes from jobs where id = 7227")" \
+	"$(sq "$db1" "select trace_bytes from jobs where id = 7227")"
+
 db5=$tmp/scope.db
 m=$(mark)
 fetch "$db5" $short --scope failed

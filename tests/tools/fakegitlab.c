@@ -24,7 +24,12 @@
  * With --token, a request under /api/ without that exact PRIVATE-TOKEN gets
  * 401. The control API under /_fake/ needs no token and is not recorded:
  *   POST   /_fake/faults    queue a fault: {"path": prefix, "method", "status",
- *                           "retry_after", "delay_ms", "drop", "count"}
+ *                           "retry_after", "delay_ms", "drop", "count",
+ *                           "body", "truncate"}; "body" answers that text
+ *                           (status 200 unless given), "truncate": N sends
+ *                           the normal answer's headers (its full
+ *                           Content-Length) and closes the connection after
+ *                           N bytes of its body
  *   DELETE /_fake/faults    forget every fault
  *   GET    /_fake/requests  every request so far: [{"method", "path", "query",
  *                           "token_ok", "status", "at", "client_port"}]
@@ -78,6 +83,8 @@ struct fault {
 	char *retry_after;     /* Retry-After value or NULL */
 	long delay_ms;
 	bool drop;             /* close the connection without an answer */
+	char *body;            /* answer this text instead, or NULL */
+	long long truncate;    /* >= 0: cut the answer's body after this many bytes */
 	long count;            /* requests it still applies to */
 	struct fault *next;
 };
@@ -128,6 +135,15 @@ struct answer {
 	const char *ctype;
 	struct header extra[MAX_EXTRA_HEADERS];
 	int nextra;
+	long long truncate;     /* >= 0: close the connection after this many body bytes */
+};
+
+/* The body of an answer cut short by a "truncate" fault: MHD announces the
+ * full length, then the reader stops (a trace cut off mid-stream). */
+struct cut_body {
+	int fd;                 /* >= 0: read from this file; else from data */
+	char *data;
+	uint64_t limit;
 };
 
 /* ---- small helpers ---- */
@@ -271,10 +287,52 @@ static void answer_not_found(struct answer *a)
 	answer_message(a, 404, "404 Not found");
 }
 
+static ssize_t read_cut(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct cut_body *c = cls;
+	if(pos >= c->limit)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	if(max > c->limit - pos)
+		max = (size_t)(c->limit - pos);
+	if(c->fd < 0) {
+		memcpy(buf, c->data + pos, max);
+		return (ssize_t)max;
+	}
+	ssize_t n = pread(c->fd, buf, max, (off_t)pos);
+	return n > 0 ? n : MHD_CONTENT_READER_END_WITH_ERROR;
+}
+
+static void free_cut(void *cls)
+{
+	struct cut_body *c = cls;
+	if(c->fd >= 0)
+		close(c->fd);
+	free(c->data);
+	free(c);
+}
+
+static struct MHD_Response *cut_response(struct answer *a)
+{
+	struct cut_body *c = xcalloc(1, sizeof *c);
+	uint64_t size = a->fd >= 0 ? a->fdsize : a->len;
+	c->fd = a->fd;
+	c->data = a->data;
+	c->limit = (uint64_t)a->truncate < size ? (uint64_t)a->truncate : size;
+	struct MHD_Response *resp = MHD_create_response_from_callback(size, 64 << 10, read_cut, c,
+	                                                              free_cut);
+	if(!resp)
+		free_cut(c);
+	a->fd = -1;  /* owned by the response (or freed) now */
+	a->data = NULL;
+	return resp;
+}
+
 static enum MHD_Result send_answer(struct MHD_Connection *conn, struct answer *a)
 {
 	struct MHD_Response *resp;
-	if(a->fd >= 0)
+	if(a->truncate >= 0 && (a->fd >= 0 || a->data))
+		resp = cut_response(a);
+	else if(a->fd >= 0)
 		resp = MHD_create_response_from_fd64(a->fdsize, a->fd);
 	else if(a->data)
 		resp = MHD_create_response_from_buffer(a->len, a->data, MHD_RESPMEM_MUST_FREE);
@@ -360,6 +418,7 @@ static void fault_free(struct fault *f)
 	free(f->path);
 	free(f->method);
 	free(f->retry_after);
+	free(f->body);
 	free(f);
 }
 
@@ -391,6 +450,7 @@ static bool take_fault(const char *url, const char *method, struct fault *out)
 		out->path = NULL;
 		out->method = NULL;
 		out->retry_after = f->retry_after ? xstrdup(f->retry_after) : NULL;
+		out->body = f->body ? xstrdup(f->body) : NULL;
 		out->next = NULL;
 		found = true;
 		if(--f->count <= 0) {
@@ -410,6 +470,7 @@ static struct fault *fault_parse(json_t *o, const char **err)
 	json_t *status = json_object_get(o, "status"), *ra = json_object_get(o, "retry_after");
 	json_t *delay = json_object_get(o, "delay_ms"), *drop = json_object_get(o, "drop");
 	json_t *count = json_object_get(o, "count");
+	json_t *body = json_object_get(o, "body"), *truncate = json_object_get(o, "truncate");
 	*err = NULL;
 	if(!json_is_object(o))
 		*err = "expected a JSON object";
@@ -427,6 +488,10 @@ static struct fault *fault_parse(json_t *o, const char **err)
 		*err = "drop must be a boolean";
 	else if(count && (!json_is_integer(count) || json_integer_value(count) < 1))
 		*err = "count must be a positive integer";
+	else if(body && !json_is_string(body))
+		*err = "body must be a string";
+	else if(truncate && (!json_is_integer(truncate) || json_integer_value(truncate) < 0))
+		*err = "truncate must be a non-negative integer";
 	if(*err)
 		return NULL;
 	struct fault *f = xcalloc(1, sizeof *f);
@@ -435,8 +500,11 @@ static struct fault *fault_parse(json_t *o, const char **err)
 	f->delay_ms = delay ? (long)json_integer_value(delay) : 0;
 	f->drop = json_is_true(drop);
 	f->count = count ? (long)json_integer_value(count) : 1;
+	f->body = body ? xstrdup(json_string_value(body)) : NULL;
+	f->truncate = truncate ? (long long)json_integer_value(truncate) : -1;
 	/* a fault that says nothing else is a server error */
-	f->status = status ? (int)json_integer_value(status) : (f->drop || f->delay_ms ? 0 : 500);
+	f->status = status ? (int)json_integer_value(status)
+	          : f->body ? 200 : (f->drop || f->delay_ms || f->truncate >= 0 ? 0 : 500);
 	if(json_is_string(ra)) {
 		f->retry_after = xstrdup(json_string_value(ra));
 	} else if(ra) {
@@ -1101,7 +1169,14 @@ static bool apply_fault(struct fault *f, struct answer *a, bool *drop)
 {
 	sleep_ms(f->delay_ms);
 	*drop = f->drop;
-	if(!f->drop && f->status) {
+	a->truncate = f->truncate;
+	if(!f->drop && f->body) {
+		a->status = (unsigned)f->status;
+		a->ctype = "application/json";
+		a->len = strlen(f->body);
+		a->data = f->body;  /* the answer owns it now */
+		f->body = NULL;
+	} else if(!f->drop && f->status) {
 		char msg[96];
 		const char *reason = MHD_get_reason_phrase_for((unsigned)f->status);
 		snprintf(msg, sizeof msg, "%d %s", f->status, reason ? reason : "");
@@ -1110,6 +1185,7 @@ static bool apply_fault(struct fault *f, struct answer *a, bool *drop)
 			add_header(a, "Retry-After", "%s", f->retry_after);
 	}
 	free(f->retry_after);
+	free(f->body);
 	return f->drop || f->status;
 }
 
@@ -1119,6 +1195,7 @@ static enum MHD_Result handle(struct MHD_Connection *conn, const char *url, cons
 	struct answer a;
 	memset(&a, 0, sizeof a);
 	a.fd = -1;
+	a.truncate = -1;
 	if(strncmp(url, "/_fake/", 7) == 0) {
 		control(url, method, q, &a);
 		return send_answer(conn, &a);
