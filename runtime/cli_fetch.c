@@ -32,6 +32,7 @@
 #include "dynbuf.h"
 #include "gitlab.h"
 #include "job.h"
+#include "joblist.h"
 #include "jobscan.h"
 #include "store.h"
 #include "webhook.h"
@@ -157,93 +158,10 @@ struct worker {
 
 /* ---- arguments ---- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil). */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	long long era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-/* n decimal digits at *p, after the separator sep unless it is '\0';
- * -1 if they are not there. */
-static int digits(const char **p, char sep, int n)
-{
-	if(sep) {
-		if(**p != sep)
-			return -1;
-		*p += 1;
-	}
-	int v = 0;
-	for(int i = 0; i < n; i++) {
-		if(!isdigit((unsigned char)(*p)[i]))
-			return -1;
-		v = v * 10 + ((*p)[i] - '0');
-	}
-	*p += n;
-	return v;
-}
-
-/* "YYYY-MM-DD[(T| )HH:MM[:SS[.fff]][Z|±HH[:]MM]]" → unix milliseconds.
- * No zone is UTC. Returns 0, or -1 when s is not such a time. */
-static int parse_iso(const char *s, long long *ms)
-{
-	static const unsigned char mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	const char *p = s;
-	int y = digits(&p, '\0', 4);
-	int mo = y < 0 ? -1 : digits(&p, '-', 2);
-	int d = mo < 0 ? -1 : digits(&p, '-', 2);
-	if(y < 0 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1])
-		return -1;
-	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	if(mo == 2 && d == 29 && !leap)
-		return -1;
-	int h = 0, mi = 0, sec = 0, frac = 0;
-	long long offset = 0;  /* seconds east of UTC */
-	if(*p == 'T' || *p == 't' || *p == ' ') {
-		p++;
-		h = digits(&p, '\0', 2);
-		mi = h < 0 ? -1 : digits(&p, ':', 2);
-		if(mi >= 0 && *p == ':') {
-			sec = digits(&p, ':', 2);
-			if(*p == '.' || *p == ',') {
-				p++;
-				if(!isdigit((unsigned char)*p))
-					return -1;
-				for(int scale = 100; isdigit((unsigned char)*p); p++, scale /= 10)
-					frac += (*p - '0') * scale;
-			}
-		}
-		if(h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60)
-			return -1;
-		if(*p == 'Z' || *p == 'z') {
-			p++;
-		} else if(*p == '+' || *p == '-') {
-			int sign = *p == '-' ? -1 : 1;
-			p++;
-			int oh = digits(&p, '\0', 2);
-			int om = oh < 0 ? -1 : digits(&p, *p == ':' ? ':' : '\0', 2);
-			if(oh < 0 || oh > 23 || om < 0 || om > 59)
-				return -1;
-			offset = sign * (oh * 3600LL + om * 60LL);
-		}
-	}
-	if(*p)
-		return -1;
-	long long t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600LL +
-	              mi * 60LL + sec - offset;
-	*ms = t * 1000 + frac;
-	return 0;
-}
-
 /* A DATE of the command line: an ISO date or time, or a duration ago. */
 static int parse_when(const char *s, long long now_ms, long long *ms)
 {
-	if(parse_iso(s, ms) == 0)
+	if(iso_time_ms(s, ms) == 0)
 		return 0;
 	long long ago = cli_duration(s);
 	if(ago < 0)
@@ -665,15 +583,6 @@ static bool idset_add(struct idset *s, long long id)
 	return true;
 }
 
-/* A job's time for the range: finished_at, else created_at. */
-static bool job_time(json_t *job, long long *ms)
-{
-	const char *t = json_string_value(json_object_get(job, "finished_at"));
-	if(!t)
-		t = json_string_value(json_object_get(job, "created_at"));
-	return t && parse_iso(t, ms) == 0;
-}
-
 /* List one project's jobs page by page and queue those in range. Returns
  * 0 (done, or stopping), or -1 with why in err. */
 static int page_project(struct fetch *f, struct gitlab *gl, long long project, struct idset *seen,
@@ -685,16 +594,14 @@ static int page_project(struct fetch *f, struct gitlab *gl, long long project, s
 	int rc = 0;
 	for(int page = 1; page > 0;) {
 		struct gitlab_result r;
-		json_t *list = NULL;
+		struct joblist_page jp;
 		for(unsigned attempt = 1;; attempt++) {
 			if(gitlab_list_jobs(gl, project, a->scopes, page, PER_PAGE, &body, &r) == GITLAB_OK) {
-				list = json_loadb(body.ptr ? body.ptr : "", body.len, 0, NULL);
-				if(json_is_array(list))
+				if(joblist_parse(body.ptr, body.len, a->since_ms, a->until_ms, &jp) == 0)
 					break;
 				/* A 200 that is not a page of jobs (cut short, a
 				 * proxy's page) is asked again like a 5xx. */
-				json_decref(list);
-				list = NULL;
+				joblist_free(&jp);
 				r.outcome = GITLAB_TRANSIENT;
 				snprintf(r.err, sizeof r.err, "page %d is not a JSON array of jobs", page);
 			}
@@ -712,40 +619,22 @@ static int page_project(struct fetch *f, struct gitlab *gl, long long project, s
 			                          seed)))
 				goto out;
 		}
-		bool recent = false;  /* a job on the page is not older than --since */
-		size_t i;
-		json_t *job;
-		json_array_foreach(list, i, job) {
-			json_t *id = json_object_get(job, "id");
-			const char *status = json_string_value(json_object_get(job, "status"));
-			long long t;
-			if(!json_is_integer(id))
-				continue;
-			bool dated = job_time(job, &t);
-			if(dated && t >= a->since_ms)
-				recent = true;
-			if(!status || !webhook_status_finished(status) || !dated || t < a->since_ms ||
-			   t >= a->until_ms || json_integer_value(id) <= 0 ||
-			   !idset_add(seen, json_integer_value(id)))
+		for(size_t i = 0; i < jp.n; i++) {
+			if(!idset_add(seen, jp.v[i].id))
 				continue;
 			struct item *it = xcalloc(1, sizeof *it);
 			it->project = project;
-			it->id = json_integer_value(id);
-			it->json = json_dumps(job, JSON_COMPACT);
-			if(!it->json) {
-				fprintf(stderr, "failsig fetch: out of memory\n");
-				abort();
-			}
+			it->id = jp.v[i].id;
+			it->json = jp.v[i].json;  /* the item owns it now */
+			jp.v[i].json = NULL;
 			if(!queue_push(f, it)) {
 				item_free(it);
 				break;
 			}
 		}
-		size_t njobs = json_array_size(list);
-		json_decref(list);
 		count(f, &f->pages, 1);
-		int next = r.next_page[0] ? atoi(r.next_page) : 0;
-		page = njobs && recent && next > page ? next : 0;
+		page = joblist_next(&jp, page, r.next_page);
+		joblist_free(&jp);
 		pthread_mutex_lock(&f->lock);
 		if(f->stop)
 			page = 0;

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "glheaders.h"
 #include "xalloc.h"
 
 enum {
@@ -57,7 +58,7 @@ struct call {
 	struct curl_slist *headers;
 	long timeout_ms;
 	struct gitlab_result *r;
-	long status;                 /* of the last status line seen */
+	struct gl_headers hdr;       /* status, Retry-After, next page of the last answer */
 	/* JSON answers */
 	struct dynbuf *body;         /* NULL for traces */
 	bool too_big;                /* a 2xx answer did not fit in body */
@@ -67,10 +68,6 @@ struct call {
 	uint64_t written;
 	bool truncated;              /* stopped at cap, more was coming */
 	int write_errno;             /* write(2) to fd failed */
-	/* pagination: X-Next-Page wins over Link when the server sends both */
-	bool x_next_seen;
-	char x_next[sizeof ((struct gitlab_result *)0)->next_page];
-	char link_next[sizeof ((struct gitlab_result *)0)->next_page];
 };
 
 int gitlab_global_init(void)
@@ -157,151 +154,11 @@ void gitlab_free(struct gitlab *g)
 
 /* ---- response headers ---- */
 
-static bool is_digits(const char *s)
-{
-	if(!*s)
-		return false;
-	for(; *s; s++) {
-		if(*s < '0' || *s > '9')
-			return false;
-	}
-	return true;
-}
-
-/* Copy a page number into dst (sizeof next_page) when it is one; else "". */
-static void set_page(char *dst, size_t cap, const char *s, size_t n)
-{
-	dst[0] = '\0';
-	if(n == 0 || n >= cap)
-		return;
-	for(size_t i = 0; i < n; i++) {
-		if(s[i] < '0' || s[i] > '9')
-			return;
-	}
-	memcpy(dst, s, n);
-	dst[n] = '\0';
-}
-
-/* Retry-After is delta-seconds or an HTTP-date (RFC 9110 10.2.3). */
-static double parse_retry_after(const char *v)
-{
-	if(is_digits(v))
-		return strtod(v, NULL);
-	time_t t = curl_getdate(v, NULL);
-	if(t == (time_t)-1)
-		return -1;
-	double d = difftime(t, time(NULL));
-	return d > 0 ? d : 0;
-}
-
-/* The value of query parameter "page" in url, into dst. */
-static void page_of_url(const char *url, size_t n, char *dst, size_t cap)
-{
-	const char *q = memchr(url, '?', n);
-	if(!q)
-		return;
-	const char *end = url + n;
-	for(const char *p = q + 1; p < end;) {
-		const char *amp = memchr(p, '&', (size_t)(end - p));
-		const char *stop = amp ? amp : end;
-		if(stop - p > 5 && memcmp(p, "page=", 5) == 0) {
-			set_page(dst, cap, p + 5, (size_t)(stop - p - 5));
-			return;
-		}
-		p = stop + 1;
-	}
-}
-
-/* Whether the parameters after a Link URL ("; rel=\"next\"; ...", up to the
- * next entry) say rel="next"; rel may list several space-separated types. */
-static bool rel_is_next(const char *p, size_t n)
-{
-	const char *end = p + n;
-	const char *s = p;
-	while(s + 4 <= end && strncasecmp(s, "rel=", 4) != 0)
-		s++;
-	if(s + 4 > end)
-		return false;
-	s += 4;
-	const char *stop = ";,";
-	if(s < end && *s == '"') {
-		s++;
-		stop = "\"";
-	}
-	while(s < end && !strchr(stop, *s)) {
-		const char *w = s;
-		while(s < end && *s != ' ' && !strchr(stop, *s))
-			s++;
-		if(s - w == 4 && strncasecmp(w, "next", 4) == 0)
-			return true;
-		while(s < end && *s == ' ')
-			s++;
-	}
-	return false;
-}
-
-/* Link: <URL>; rel="prev", <URL>; rel="next", ... (RFC 8288). */
-static void parse_link(struct call *c, const char *v)
-{
-	const char *p = v;
-	for(;;) {
-		const char *lt = strchr(p, '<');
-		const char *gt = lt ? strchr(lt, '>') : NULL;
-		if(!gt)
-			return;
-		const char *next = strchr(gt, '<');
-		size_t plen = next ? (size_t)(next - gt - 1) : strlen(gt + 1);
-		if(rel_is_next(gt + 1, plen)) {
-			page_of_url(lt + 1, (size_t)(gt - lt - 1), c->link_next, sizeof c->link_next);
-			return;
-		}
-		p = gt + 1;
-	}
-}
-
-/* A new response starts (there may be several: 1xx, proxies): forget what
- * the previous one said. */
-static void on_status_line(struct call *c, const char *p, size_t n)
-{
-	const char *sp = memchr(p, ' ', n);
-	c->status = sp ? strtol(sp + 1, NULL, 10) : 0;
-	c->r->retry_after = -1;
-	c->x_next_seen = false;
-	c->x_next[0] = '\0';
-	c->link_next[0] = '\0';
-}
-
 static size_t on_header(char *p, size_t size, size_t nitems, void *ud)
 {
 	struct call *c = ud;
 	size_t n = size * nitems;
-	size_t len = n;
-	while(len > 0 && (p[len - 1] == '\r' || p[len - 1] == '\n'))
-		len--;
-	if(len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
-		on_status_line(c, p, len);
-		return n;
-	}
-	const char *colon = memchr(p, ':', len);
-	if(!colon)
-		return n;
-	size_t name = (size_t)(colon - p);
-	const char *v = colon + 1;
-	const char *end = p + len;
-	while(v < end && (*v == ' ' || *v == '\t'))
-		v++;
-	while(end > v && (end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-	char *value = xstrndup(v, (size_t)(end - v));
-	if(name == 11 && strncasecmp(p, "Retry-After", name) == 0) {
-		c->r->retry_after = parse_retry_after(value);
-	} else if(name == 11 && strncasecmp(p, "X-Next-Page", name) == 0) {
-		c->x_next_seen = true;
-		set_page(c->x_next, sizeof c->x_next, value, strlen(value));
-	} else if(name == 4 && strncasecmp(p, "Link", name) == 0) {
-		parse_link(c, value);
-	}
-	free(value);
+	gl_headers_line(&c->hdr, p, n);
 	return n;
 }
 
@@ -318,7 +175,7 @@ static size_t on_body(char *p, size_t size, size_t nitems, void *ud)
 	size_t n = size * nitems;
 	if(dynbuf_add(c->body, p, n))
 		return n;
-	if(!is_2xx(c->status))
+	if(!is_2xx(c->hdr.status))
 		return n;  /* an error answer is judged by its status; the rest is dropped */
 	c->too_big = true;
 	return 0;
@@ -344,7 +201,7 @@ static size_t on_trace(char *p, size_t size, size_t nitems, void *ud)
 {
 	struct call *c = ud;
 	size_t n = size * nitems;
-	if(!is_2xx(c->status))
+	if(!is_2xx(c->hdr.status))
 		return n;  /* an error page is not the trace */
 	size_t take = n;
 	if(c->cap && n > c->cap - c->written) {
@@ -422,6 +279,7 @@ static enum gitlab_outcome classify(struct call *c, CURLcode rc, long status)
 {
 	struct gitlab_result *r = c->r;
 	char what[64];
+	r->retry_after = c->hdr.retry_after;
 	bool stopped = rc == CURLE_WRITE_ERROR && !c->write_errno;
 	if(stopped && c->truncated)
 		rc = CURLE_OK;
@@ -440,7 +298,7 @@ static enum gitlab_outcome classify(struct call *c, CURLcode rc, long status)
 		snprintf(what, sizeof what, "HTTP %ld", status);
 		set_err(c, what);
 	}
-	snprintf(r->next_page, sizeof r->next_page, "%s", c->x_next_seen ? c->x_next : c->link_next);
+	snprintf(r->next_page, sizeof r->next_page, "%s", gl_headers_next_page(&c->hdr));
 	return r->outcome;
 }
 
@@ -522,6 +380,7 @@ static void call_init(struct call *c, struct gitlab *g, const char *method,
 	c->method = method;
 	c->r = r;
 	c->fd = -1;
+	gl_headers_reset(&c->hdr);
 	c->timeout_ms = g->timeout_ms;
 	c->headers = strcmp(method, "GET") == 0 ? g->hdr_get : g->hdr_send;
 	va_list ap;

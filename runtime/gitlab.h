@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "dynbuf.h"
+#include "glheaders.h"
 
 enum gitlab_outcome {
 	GITLAB_OK,          /* 2xx */
@@ -30,7 +31,7 @@ struct gitlab_result {
 	long status;              /* HTTP status; 0 when there was no answer */
 	double retry_after;       /* seconds asked by a Retry-After header (delta-seconds or
 	                             HTTP date); -1 when absent */
-	char next_page[24];       /* X-Next-Page, or the page number of Link rel="next"; "" when none */
+	char next_page[GL_PAGE_CAP];     /* X-Next-Page, or the page number of Link rel="next"; "" when none */
 	char err[256];            /* one line, e.g. "GET /api/v4/projects/1/jobs/5/trace: HTTP 500";
 	                             "" on success; never contains the token */
 };

@@ -20,7 +20,7 @@ FUZZ_CC       ?= clang
 FUZZ_TIMEOUT  ?= 20
 FUZZ_RSS_MB   ?= 2048
 FUZZ_DIR      := $(BUILD)/fuzz
-FUZZ_NAMES    := parse regex display reader job webhook
+FUZZ_NAMES    := parse regex display reader job webhook gitlab
 
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                  -fno-omit-frame-pointer
@@ -46,6 +46,9 @@ FUZZ_SRC_job     := runtime/job.c runtime/text.c runtime/dynbuf.c runtime/xalloc
 FUZZ_LIBS_job    := -ljansson
 FUZZ_SRC_webhook := runtime/webhook.c runtime/text.c runtime/dynbuf.c runtime/xalloc.c
 FUZZ_LIBS_webhook := -ljansson
+FUZZ_SRC_gitlab  := runtime/glheaders.c runtime/joblist.c runtime/gitlab.c runtime/webhook.c \
+                    runtime/text.c runtime/dynbuf.c runtime/xalloc.c
+FUZZ_LIBS_gitlab := -ljansson -lcurl
 
 FUZZ_HDRS := $(wildcard runtime/*.h compiler/*.h compiler/*.def) tests/fuzz/fuzz.h \
              $(BUILD)/grammar/parser.h
