@@ -2,6 +2,7 @@
 #
 #   make              build/failsigc, build/libfailsig.a, build/failsig (GHC pack)
 #   make check        everything again under ASan+UBSan in build/asan, then all tests
+#                     (and the release build's end-to-end paths under valgrind)
 #   make demo         install missing Debian packages, build, scan the sample logs
 #   make bench        scanner benchmarks (bench/)
 #   make fuzz         libFuzzer targets for FUZZ_SECONDS each
@@ -146,10 +147,13 @@ units: $(UNIT_BIN) $(TEST_TOOLS) $(BUILD)/tests/enospc.so
 
 include tests/fuzz/fuzz.mk
 
-# The test suite: the whole build again under sanitizers, then every test.
+# The test suite: the whole build again under sanitizers, then every test;
+# tests/valgrind.sh runs the release build under valgrind (which cannot run
+# sanitized binaries).
 check:
 	$(MAKE) BUILD=build/asan SAN=1 all units fuzz-replay-build
-	tests/run_all.sh build/asan
+	$(MAKE) all $(BUILD)/tests/fakegitlab
+	VALGRIND_BUILD=$(BUILD) tests/run_all.sh build/asan
 
 # Release-build tests (faster; the CI runs `make check`).
 check-fast: all units fuzz-replay-build

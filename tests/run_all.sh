@@ -36,6 +36,16 @@ for t in "$build"/tests/unit/test_*; do
 done
 for t in "$top"/tests/*.sh; do
 	case $(basename "$t") in run_all.sh|demo.sh) continue ;; esac
+	if [ "$(basename "$t")" = valgrind.sh ]; then
+		# valgrind needs a build without sanitizers: $VALGRIND_BUILD
+		# (`make check` sets it to the release build)
+		if [ -n "$VALGRIND_BUILD" ]; then
+			run_suite valgrind sh "$t" "$VALGRIND_BUILD"
+		else
+			echo "valgrind: skipped (VALGRIND_BUILD not set)"
+		fi
+		continue
+	fi
 	run_suite "$(basename "$t" .sh)" sh "$t" "$build"
 done
 
