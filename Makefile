@@ -27,7 +27,15 @@ CPPFLAGS = -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Iruntime -Icompiler -I$(
            -I$(BUILD)/compiler
 CFLAGS   = $(WARN) $(OPT) -g $(SANFLAGS)
 DEPFLAGS = -MMD -MP
-LDLIBS   = -ljansson -lsqlite3 -lmicrohttpd -lcurl -lpthread
+# libcurl and libmicrohttpd are opened with dlopen by the commands that use
+# them (runtime/dynlib.c: linking them costs every `failsig scan` ~4 ms of
+# start-up); their sonames are read off the development libraries here.
+LDLIBS   = -ljansson -lsqlite3 -lpthread -ldl
+soname   = $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | \
+             sed -n 's/^ *SONAME *//p')
+CURL_SONAME := $(or $(call soname,curl),libcurl.so.4)
+MHD_SONAME  := $(or $(call soname,microhttpd),libmicrohttpd.so.12)
+HTTP_LIBS   = -lmicrohttpd -lcurl  # test tools that link them directly
 
 # Generated code gets a narrower warning set, per file (STYLE 9.2 rule 17):
 # bison/re2c output trips -Wmissing-prototypes and unused-label warnings.
@@ -54,7 +62,8 @@ FSIG_DEFS = -DFSIG_CC='"$(CC)"' \
             -DFSIG_INCLUDE='"$(abspath runtime)"' \
             -DFSIG_LIBDIR='"$(abspath $(BUILD))"' \
             -DFSIG_LIBS='"$(LDLIBS)"' \
-            -DFSIG_RE2C='"$(RE2C)"'
+            -DFSIG_RE2C='"$(RE2C)"' \
+            -DFSIG_SONAMES='"$(CURL_SONAME) $(MHD_SONAME)"'
 
 all: $(BUILD)/failsigc $(BUILD)/libfailsig.a $(BUILD)/failsig
 
@@ -107,6 +116,10 @@ $(BUILD)/runtime/%.o: runtime/%.c
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
+$(BUILD)/runtime/dynlib.o: CPPFLAGS += -DFSIG_CURL_SONAME='"$(CURL_SONAME)"' \
+                                       -DFSIG_MHD_SONAME='"$(MHD_SONAME)"'
+$(BUILD)/runtime/dynlib.o: $(BUILD)/fsig_defs.stamp
+
 $(BUILD)/libfailsig.a: $(RUNTIME_OBJ)
 	$(call say,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -135,7 +148,7 @@ TEST_TOOLS := $(BUILD)/tests/fakegitlab $(BUILD)/tests/glclient $(BUILD)/tests/s
 $(TEST_TOOLS): $(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libfailsig.a
 	@mkdir -p $(@D)
 	$(call say,CC,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(BUILD)/libfailsig.a $(LDLIBS)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(BUILD)/libfailsig.a $(LDLIBS) $(HTTP_LIBS)
 
 # The disk-full shim of tests/serve_faults.sh, preloaded into the service.
 $(BUILD)/tests/enospc.so: tests/tools/enospc.c

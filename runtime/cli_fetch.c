@@ -724,8 +724,9 @@ int cli_fetch(const struct fsig_ruleset *rs, int argc, char **argv)
 	struct monitor mon;
 	cli_block_signals(&mon.sigs, SIGUSR1);
 
-	if(gitlab_global_init() < 0) {
-		fprintf(stderr, "failsig fetch: cannot initialise libcurl\n");
+	char why[256];
+	if(gitlab_global_init(why, sizeof why) < 0) {
+		fprintf(stderr, "failsig fetch: %s\n", why);
 		return EXIT_ERROR;
 	}
 	struct fetch f = {

@@ -191,12 +191,12 @@ int cli_serve(const struct fsig_ruleset *rs, int argc, char **argv)
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 
-	if(gitlab_global_init() < 0) {
-		fprintf(stderr, "failsig serve: cannot initialise libcurl\n");
+	char err[512];
+	if(gitlab_global_init(err, sizeof err) < 0) {
+		fprintf(stderr, "failsig serve: %s\n", err);
 		return EXIT_ERROR;
 	}
 	metrics_init(rs);
-	char err[512];
 	struct store *web = store_open(a.db, err, sizeof err);
 	struct service *svc = web ? service_start(rs, &a.svc, err, sizeof err) : NULL;
 	struct httpd *h = NULL;

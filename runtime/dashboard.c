@@ -14,6 +14,7 @@
 #include "dynbuf.h"
 #include "store.h"
 #include "text.h"
+#include "dynlib.h"
 #include "xalloc.h"
 
 enum { PAGE_CAP = 64 << 20 };   /* pages and answers: limits keep them far below */
@@ -89,23 +90,23 @@ static int respond(struct MHD_Connection *conn, unsigned status, bool html, stru
 {
 	size_t len;
 	char *text = dynbuf_take(body, &len);
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+	struct MHD_Response *r = dyn_mhd.create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
 	if(!r) {
 		free(text);
 		return 0;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	dyn_mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        html ? "text/html; charset=utf-8" : "application/json");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	dyn_mhd.add_response_header(r, "Cache-Control", "no-store");
+	dyn_mhd.add_response_header(r, "X-Content-Type-Options", "nosniff");
+	dyn_mhd.add_response_header(r, "Referrer-Policy", "no-referrer");
 	/* Defence in depth behind the escaping: no script runs, nothing is
 	 * loaded from elsewhere, the page is never framed. */
-	MHD_add_response_header(r, "Content-Security-Policy",
+	dyn_mhd.add_response_header(r, "Content-Security-Policy",
 	                        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
 	                        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
-	enum MHD_Result rc = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
+	enum MHD_Result rc = dyn_mhd.queue_response(conn, status, r);
+	dyn_mhd.destroy_response(r);
 	return rc == MHD_YES;
 }
 
@@ -348,7 +349,7 @@ int dashboard_page(void *cls, struct MHD_Connection *conn, const char *url)
 		a.db = db;
 	}
 	struct dashapi_args args = { 0 };
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
+	dyn_mhd.get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
 	struct dashapi_params p;
 	if(dashapi_parse(&a, &args, r->params, r->limit, &p) < 0)
 		goto fail;

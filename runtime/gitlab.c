@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "glheaders.h"
+#include "dynlib.h"
 #include "xalloc.h"
 
 enum {
@@ -70,14 +71,20 @@ struct call {
 	int write_errno;             /* write(2) to fd failed */
 };
 
-int gitlab_global_init(void)
+int gitlab_global_init(char *err, size_t errlen)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+	if(dynlib_curl(err, errlen) < 0)
+		return -1;
+	if(dyn_curl.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		snprintf(err, errlen, "curl_global_init failed");
+		return -1;
+	}
+	return 0;
 }
 
 void gitlab_global_cleanup(void)
 {
-	curl_global_cleanup();
+	dyn_curl.global_cleanup();
 }
 
 static bool has_control(const char *s)
@@ -92,7 +99,7 @@ static bool has_control(const char *s)
 /* Append a header line; false when curl could not allocate. */
 static bool add_header(struct curl_slist **list, const char *line)
 {
-	struct curl_slist *l = curl_slist_append(*list, line);
+	struct curl_slist *l = dyn_curl.slist_append(*list, line);
 	if(!l)
 		return false;
 	*list = l;
@@ -130,7 +137,7 @@ struct gitlab *gitlab_new(const struct gitlab_options *o)
 	g->connect_timeout_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms : DEFAULT_CONNECT_MS;
 	g->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : DEFAULT_TIMEOUT_MS;
 	g->bad_token = o->token && has_control(o->token);
-	g->curl = curl_easy_init();
+	g->curl = dynlib_curl(NULL, 0) == 0 ? dyn_curl.easy_init() : NULL;
 	if(!g->curl || !build_headers(g, o->token)) {
 		gitlab_free(g);
 		return NULL;
@@ -142,11 +149,12 @@ void gitlab_free(struct gitlab *g)
 {
 	if(!g)
 		return;
-	if(g->curl)
-		curl_easy_cleanup(g->curl);
-	curl_slist_free_all(g->hdr_get);
-	curl_slist_free_all(g->hdr_send);
-	curl_slist_free_all(g->hdr_trace);
+	if(g->curl) {  /* else libcurl may not be loaded, and nothing was made with it */
+		dyn_curl.easy_cleanup(g->curl);
+		dyn_curl.slist_free_all(g->hdr_get);
+		dyn_curl.slist_free_all(g->hdr_send);
+		dyn_curl.slist_free_all(g->hdr_trace);
+	}
 	free(g->base);
 	free(g->user_agent);
 	free(g);
@@ -267,7 +275,7 @@ static enum gitlab_outcome transfer_failed(struct call *c, CURLcode rc)
 	if(c->write_errno)
 		snprintf(what, sizeof what, "writing the trace: %s", eb);
 	else
-		snprintf(what, sizeof what, "%s", c->g->curl_err[0] ? c->g->curl_err : curl_easy_strerror(rc));
+		snprintf(what, sizeof what, "%s", c->g->curl_err[0] ? c->g->curl_err : dyn_curl.easy_strerror(rc));
 	size_t n = strlen(what);
 	while(n > 0 && (what[n - 1] == '\n' || what[n - 1] == ' '))
 		what[--n] = '\0';
@@ -306,32 +314,32 @@ static void set_options(struct call *c)
 {
 	struct gitlab *g = c->g;
 	CURL *h = g->curl;
-	curl_easy_reset(h);
+	dyn_curl.easy_reset(h);
 	g->curl_err[0] = '\0';
-	curl_easy_setopt(h, CURLOPT_URL, c->url.ptr);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  /* threads: no SIGALRM for DNS timeouts */
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, g->user_agent);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, g->connect_timeout_ms);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-	curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
-	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  /* whatever curl can decode */
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, g->curl_err);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, c->body ? on_body : on_trace);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
+	dyn_curl.easy_setopt(h, CURLOPT_URL, c->url.ptr);
+	dyn_curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);  /* threads: no SIGALRM for DNS timeouts */
+	dyn_curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	dyn_curl.easy_setopt(h, CURLOPT_HTTPHEADER, c->headers);
+	dyn_curl.easy_setopt(h, CURLOPT_USERAGENT, g->user_agent);
+	dyn_curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, g->connect_timeout_ms);
+	dyn_curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+	dyn_curl.easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	dyn_curl.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  /* whatever curl can decode */
+	dyn_curl.easy_setopt(h, CURLOPT_ERRORBUFFER, g->curl_err);
+	dyn_curl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	dyn_curl.easy_setopt(h, CURLOPT_HEADERDATA, c);
+	dyn_curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, c->body ? on_body : on_trace);
+	dyn_curl.easy_setopt(h, CURLOPT_WRITEDATA, c);
 	if(strcmp(c->method, "GET") != 0) {
 		const char *p = c->payload ? c->payload : "";
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(p));
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, p);
+		dyn_curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(p));
+		dyn_curl.easy_setopt(h, CURLOPT_POSTFIELDS, p);
 		if(strcmp(c->method, "POST") != 0)
-			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, c->method);
+			dyn_curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, c->method);
 		/* curl silently sends a request again when a reused connection
 		 * closes without answering; a retry must never be sent twice, so
 		 * writes go on a new connection, where curl does not do that */
-		curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+		dyn_curl.easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
 	}
 }
 
@@ -351,9 +359,9 @@ static enum gitlab_outcome perform(struct call *c)
 		return r->outcome;
 	}
 	set_options(c);
-	CURLcode rc = curl_easy_perform(c->g->curl);
+	CURLcode rc = dyn_curl.easy_perform(c->g->curl);
 	long status = 0;
-	curl_easy_getinfo(c->g->curl, CURLINFO_RESPONSE_CODE, &status);
+	dyn_curl.easy_getinfo(c->g->curl, CURLINFO_RESPONSE_CODE, &status);
 	return classify(c, rc, status);
 }
 

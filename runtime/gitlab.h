@@ -46,7 +46,9 @@ struct gitlab_options {
 
 struct gitlab;
 
-int gitlab_global_init(void);  /* curl_global_init; 0 or -1. Call once, before threads. */
+/* Loads libcurl (dynlib.h) and runs curl_global_init: 0, or -1 with why in
+ * err. Call once, before threads. */
+int gitlab_global_init(char *err, size_t errlen);
 void gitlab_global_cleanup(void);
 
 /* A client (strings copied). NULL on allocation failure. */

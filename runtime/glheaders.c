@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "dynlib.h"
 #include "xalloc.h"
 
 void gl_headers_reset(struct gl_headers *h)
@@ -51,7 +52,9 @@ static double parse_retry_after(const char *v)
 		double d = strtod(v, NULL);
 		return isfinite(d) ? d : 1e300;
 	}
-	time_t t = curl_getdate(v, NULL);
+	if(dynlib_curl(NULL, 0) < 0)
+		return -1;
+	time_t t = dyn_curl.getdate(v, NULL);
 	if(t == (time_t)-1)
 		return -1;
 	double d = difftime(t, time(NULL));

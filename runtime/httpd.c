@@ -18,6 +18,7 @@
 #include "store.h"
 #include "svclog.h"
 #include "webhook.h"
+#include "dynlib.h"
 #include "xalloc.h"
 
 enum {
@@ -43,13 +44,13 @@ int httpd_answer(struct MHD_Connection *conn, unsigned status, const char *conte
                  const char *body, size_t len)
 {
 	struct MHD_Response *r =
-		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+		dyn_mhd.create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
 	if(!r)
 		return 0;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	enum MHD_Result rc = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
+	dyn_mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+	dyn_mhd.add_response_header(r, "Cache-Control", "no-store");
+	enum MHD_Result rc = dyn_mhd.queue_response(conn, status, r);
+	dyn_mhd.destroy_response(r);
 	return rc == MHD_YES;
 }
 
@@ -89,7 +90,7 @@ static enum MHD_Result hook_answer_error(struct MHD_Connection *conn, unsigned s
 
 static const char *header(struct MHD_Connection *conn, const char *name)
 {
-	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+	return dyn_mhd.lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
 static enum MHD_Result count_key(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -107,7 +108,7 @@ static enum MHD_Result count_key(void *cls, enum MHD_ValueKind kind, const char 
 static const char *single_header(struct MHD_Connection *conn, const char *name)
 {
 	struct { const char *key; int n; } c = { name, 0 };
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_key, &c);
+	dyn_mhd.get_connection_values(conn, MHD_HEADER_KIND, count_key, &c);
 	return c.n == 1 ? header(conn, name) : NULL;
 }
 
@@ -225,15 +226,15 @@ static enum MHD_Result metrics(struct httpd *h, struct MHD_Connection *conn)
 
 static enum MHD_Result method_not_allowed(struct MHD_Connection *conn, const char *allow)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
+	struct MHD_Response *r = dyn_mhd.create_response_from_buffer(
 		sizeof "{\"error\":\"method not allowed\"}\n" - 1,
 		(void *)"{\"error\":\"method not allowed\"}\n", MHD_RESPMEM_PERSISTENT);
 	if(!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-	MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-	enum MHD_Result rc = MHD_queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
-	MHD_destroy_response(r);
+	dyn_mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	dyn_mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+	enum MHD_Result rc = dyn_mhd.queue_response(conn, MHD_HTTP_METHOD_NOT_ALLOWED, r);
+	dyn_mhd.destroy_response(r);
 	return rc;
 }
 
@@ -319,7 +320,7 @@ bad:
 struct httpd *httpd_start(const struct httpd_config *c, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
-	if(parse_listen(c->listen, &ss, err, errlen) < 0)
+	if(parse_listen(c->listen, &ss, err, errlen) < 0 || dynlib_mhd(err, errlen) < 0)
 		return NULL;
 	struct httpd *h = xcalloc(1, sizeof *h);
 	h->c = *c;
@@ -330,7 +331,7 @@ struct httpd *httpd_start(const struct httpd_config *c, char *err, size_t errlen
 	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
 	if(ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, route, h,
+	h->d = dyn_mhd.start_daemon(flags, 0, NULL, NULL, route, h,
 	                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	                        MHD_OPTION_NOTIFY_COMPLETED, completed, h,
 	                        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTPD_THREADS,
@@ -343,7 +344,7 @@ struct httpd *httpd_start(const struct httpd_config *c, char *err, size_t errlen
 		free(h);
 		return NULL;
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *info = dyn_mhd.get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = info ? info->port : 0;
 	return h;
 }
@@ -357,7 +358,7 @@ void httpd_stop(struct httpd *h)
 {
 	if(!h)
 		return;
-	MHD_stop_daemon(h->d);
+	dyn_mhd.stop_daemon(h->d);
 	pthread_mutex_destroy(&h->store_lock);
 	free(h);
 }

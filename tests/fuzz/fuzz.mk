@@ -46,9 +46,9 @@ FUZZ_SRC_job     := runtime/job.c runtime/text.c runtime/dynbuf.c runtime/xalloc
 FUZZ_LIBS_job    := -ljansson
 FUZZ_SRC_webhook := runtime/webhook.c runtime/text.c runtime/dynbuf.c runtime/xalloc.c
 FUZZ_LIBS_webhook := -ljansson
-FUZZ_SRC_gitlab  := runtime/glheaders.c runtime/joblist.c runtime/gitlab.c runtime/webhook.c \
+FUZZ_SRC_gitlab  := runtime/glheaders.c runtime/joblist.c runtime/gitlab.c runtime/dynlib.c runtime/webhook.c \
                     runtime/text.c runtime/dynbuf.c runtime/xalloc.c
-FUZZ_LIBS_gitlab := -ljansson -lcurl
+FUZZ_LIBS_gitlab := -ljansson -ldl
 
 FUZZ_HDRS := $(wildcard runtime/*.h compiler/*.h compiler/*.def) tests/fuzz/fuzz.h \
              $(BUILD)/grammar/parser.h

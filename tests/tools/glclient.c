@@ -212,8 +212,11 @@ int main(int argc, char **argv)
 	o.token = strcmp(argv[i + 1], "-") == 0 ? NULL : argv[i + 1];
 	o.connect_timeout_ms = o.timeout_ms;
 	o.user_agent = "failsig-glclient";
-	if(gitlab_global_init() != 0)
+	char why[256];
+	if(gitlab_global_init(why, sizeof why) != 0) {
+		fprintf(stderr, "glclient: %s\n", why);
 		return 2;
+	}
 	struct gitlab *g = gitlab_new(&o);
 	int rc = g ? run_all(g, cap, argv + i + 2, argc - i - 2) : 2;
 	gitlab_free(g);
