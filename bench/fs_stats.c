@@ -36,7 +36,7 @@ static void on_line(void *ctx, const struct scan_line *ln, const uint32_t *atoms
 	(void)ctx;
 	(void)ln;
 	(void)atoms;
-	if(n)
+	if(ln && n)
 		hit_lines++;
 }
 

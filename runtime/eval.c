@@ -53,8 +53,12 @@ struct cqueue {
 /* One remembered line of the log. */
 struct hline {
 	uint64_t lineno;
-	char *text;              /* at most EVAL_TEXT_MAX bytes, NUL-terminated */
+	char *text;              /* e->hist: NUL-terminated; e->back: len bytes, '\n',
+	                            FSIG_PAD zero bytes (ready for a matcher) */
 	size_t alloc;            /* bytes allocated for text; slots reuse their buffer */
+	const unsigned char *borrowed;  /* e->back: the line in the reader's chunk
+	                                   (until the chunk ends), else NULL */
+	size_t len;
 };
 
 /* Text of recent lines, oldest first, for `then` hits (reported when their
@@ -129,8 +133,6 @@ struct eval {
 	 * of on every line (the scanner never looks for it). */
 	bool keep_back;
 	struct history back;
-	unsigned char *scratch;  /* a back line + '\n' + FSIG_PAD, for its matcher */
-	size_t scratch_cap;
 };
 
 /* A lazy `unless … within` atom: deferred to the lines around a hit. */
@@ -227,17 +229,17 @@ static struct hline *hist_at(const struct history *h, size_t i)
 	return &h->v[(h->head + i) & (h->cap - 1)];
 }
 
-/* Remember line lineno (text[0..len)), dropping lines that fell out of the
- * window. A second piece of a line with the same number is not stored: the
- * first piece stands for the line. */
-static void hist_push(struct history *h, uint64_t lineno, const unsigned char *text, size_t len)
+/* The slot for line lineno, after dropping lines that fell out of the
+ * window; NULL for a second piece of a line with the same number (the first
+ * piece stands for the line). The caller fills it and counts it (h->n++). */
+static struct hline *hist_slot(struct history *h, uint64_t lineno)
 {
 	while(h->n > 0 && hist_at(h, 0)->lineno + h->keep < lineno) {
 		h->head = (h->head + 1) & (h->cap - 1);
 		h->n--;
 	}
 	if(h->n > 0 && hist_at(h, h->n - 1)->lineno >= lineno)
-		return;
+		return NULL;
 	if(h->n == h->cap) {
 		/* Copy every slot, in ring order, so spare slots keep their buffers. */
 		size_t cap = h->cap ? h->cap * 2 : 16;
@@ -250,16 +252,73 @@ static void hist_push(struct history *h, uint64_t lineno, const unsigned char *t
 		h->head = 0;
 	}
 	struct hline *s = hist_at(h, h->n);
+	s->lineno = lineno;
+	s->borrowed = NULL;
+	return s;
+}
+
+static void slot_reserve(struct hline *s, size_t n)
+{
+	if(s->alloc < n) {
+		s->text = xrealloc(s->text, n);
+		s->alloc = n;
+	}
+}
+
+/* Remember line lineno (text[0..len), at most h->maxlen bytes of it) as a
+ * C string. */
+static void hist_push(struct history *h, uint64_t lineno, const unsigned char *text, size_t len)
+{
+	struct hline *s = hist_slot(h, lineno);
+	if(!s)
+		return;
 	if(len > h->maxlen)
 		len = h->maxlen;
-	if(s->alloc < len + 1) {
-		s->text = xrealloc(s->text, len + 1);
-		s->alloc = len + 1;
-	}
+	slot_reserve(s, len + 1);
 	memcpy(s->text, text, len);
 	s->text[len] = '\0';
-	s->lineno = lineno;
+	s->len = len;
 	h->n++;
+}
+
+/* The back-history copy of a line: its text, '\n' and padding, so that a
+ * matcher runs on it directly. */
+static void back_own(struct hline *s, const unsigned char *text, size_t len)
+{
+	slot_reserve(s, len + 1 + FSIG_PAD);
+	memcpy(s->text, text, len);
+	s->text[len] = '\n';
+	memset(s->text + len + 1, 0, FSIG_PAD);
+	s->len = len;
+	s->borrowed = NULL;
+}
+
+/* Remember a line for look_back. A line of the reader's chunk is only
+ * pointed to — most lines leave the window before their chunk ends, and
+ * copying each one cost more than a tenth of a scan — and copied at the end
+ * of the chunk if it is still needed (back_chunk_end). */
+static void back_push(struct history *h, const struct scan_line *ln)
+{
+	struct hline *s = hist_slot(h, ln->lineno);
+	if(!s)
+		return;
+	if(ln->in_chunk && ln->len <= h->maxlen) {
+		s->borrowed = ln->text;
+		s->len = ln->len;
+	} else {
+		back_own(s, ln->text, ln->len < h->maxlen ? ln->len : h->maxlen);
+	}
+	h->n++;
+}
+
+/* The reader's chunk is about to be reused: copy the lines still pointed to. */
+static void back_chunk_end(struct history *h)
+{
+	for(size_t i = 0; i < h->n; i++) {
+		struct hline *s = hist_at(h, i);
+		if(s->borrowed)
+			back_own(s, s->borrowed, s->len);
+	}
 }
 
 /* Index of the first remembered line numbered >= lineno (h->n if none). */
@@ -468,16 +527,7 @@ static void look_back(struct eval *e, struct cand *c, int u, const struct fsig_u
 		const struct hline *l = hist_at(&e->back, i);
 		if(l->lineno >= c->line)
 			break;
-		size_t len = strlen(l->text);
-		if(len + 1 + FSIG_PAD > e->scratch_cap) {
-			e->scratch_cap = len + 1 + FSIG_PAD;
-			free(e->scratch);
-			e->scratch = xmalloc(e->scratch_cap);
-		}
-		memcpy(e->scratch, l->text, len);
-		e->scratch[len] = '\n';
-		memset(e->scratch + len + 1, 0, FSIG_PAD);
-		if(at->match(e->scratch)) {
+		if(at->match(l->borrowed ? l->borrowed : (const unsigned char *)l->text)) {
 			suppress(c, u, l->lineno);
 			return;
 		}
@@ -931,7 +981,6 @@ void eval_free(struct eval *e)
 	}
 	hist_free(&e->hist);
 	hist_free(&e->back);
-	free(e->scratch);
 	free(e->r);
 	free(e->res);
 	free(e->use_start);
@@ -959,6 +1008,22 @@ void eval_line(void *ctx, const struct scan_line *ln, const uint32_t *atoms, siz
 	struct eval *e = ctx;
 	if(e->finished)
 		return;
+	if(!ln) {
+		back_chunk_end(&e->back);
+		return;
+	}
+	/* The common line, sent only because the back history wants every
+	 * line: no atom on it, no rule with state, nothing to show. What the
+	 * full path below would do with it comes down to this. */
+	if(natoms == 0 && e->nactive == 0 && e->nalways == 0 && !(e->opts & EVAL_EXPLAIN) &&
+	   (ln->nsections == 0 || e->sections_seen)) {
+		assert(ln->lineno >= e->last_line);
+		e->last_line = ln->lineno;
+		if(e->keep_back)
+			back_push(&e->back, ln);
+		want_all_update(e, false);
+		return;
+	}
 	assert(ln->lineno >= e->last_line);
 	e->last_line = ln->lineno;
 	e->call++;
@@ -986,7 +1051,7 @@ void eval_line(void *ctx, const struct scan_line *ln, const uint32_t *atoms, siz
 	if(e->retain && !(e->opts & EVAL_EXPLAIN))
 		hist_push(&e->hist, ln->lineno, ln->text, ln->len);
 	if(e->keep_back)
-		hist_push(&e->back, ln->lineno, ln->text, ln->len);
+		back_push(&e->back, ln);
 
 	/* Every rule with state was visited, so the new active list is among
 	 * the visited rules. */

@@ -114,7 +114,7 @@ struct line_sink {
 static void put_line(void *ctx, const struct scan_line *ln, const uint32_t *atoms, size_t natoms)
 {
 	struct line_sink *k = ctx;
-	if(k->rc < 0 || ln->lineno == k->last_line)
+	if(!ln || k->rc < 0 || ln->lineno == k->last_line)
 		return;
 	k->last_line = ln->lineno;
 	size_t len = ln->len < LOGSTORE_LINE_MAX ? ln->len : LOGSTORE_LINE_MAX;

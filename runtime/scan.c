@@ -274,6 +274,7 @@ int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
 			ln.raw = p;
 			ln.raw_len = raw_len;
 			next_generation(s);
+			ln.in_chunk = plain;
 			if(plain) {
 				ln.text = p;
 				ln.len = raw_len;
@@ -295,6 +296,7 @@ int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
 			}
 			p = nl + 1;
 		}
+		fn(ctx, NULL, NULL, 0);  /* the chunk is about to be replaced */
 	}
 	st.lines = lineno;
 	st.bytes = reader_bytes(r);

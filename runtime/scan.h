@@ -26,10 +26,14 @@ struct scan_line {
 	size_t raw_len;
 	const char *const *sections;     /* open sections, outermost first */
 	size_t nsections;
+	bool in_chunk;                   /* text lies in the reader's chunk: it stays
+	                                    valid until the end-of-chunk call below */
 };
 
 /* Called for a line. atoms[0..natoms) are the non-lazy atoms that occur in
- * it, each once, in increasing order. */
+ * it, each once, in increasing order. Called with ln == NULL (and no atoms)
+ * at the end of each chunk, before the reader's buffer is reused: text of
+ * in_chunk lines that the callback kept pointers to must be copied then. */
 typedef void (*scan_line_fn)(void *ctx, const struct scan_line *ln,
                              const uint32_t *atoms, size_t natoms);
 
