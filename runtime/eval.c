@@ -23,6 +23,7 @@
  * with pending or armed state, and rules with lazy atoms that must be
  * checked on every line are visited (an atom -> rules index). */
 #include "eval.h"
+#include "backlog.h"
 #include "xalloc.h"
 
 #include <assert.h>
@@ -53,12 +54,8 @@ struct cqueue {
 /* One remembered line of the log. */
 struct hline {
 	uint64_t lineno;
-	char *text;              /* e->hist: NUL-terminated; e->back: len bytes, '\n',
-	                            FSIG_PAD zero bytes (ready for a matcher) */
+	char *text;              /* at most EVAL_TEXT_MAX bytes, NUL-terminated */
 	size_t alloc;            /* bytes allocated for text; slots reuse their buffer */
-	const unsigned char *borrowed;  /* e->back: the line in the reader's chunk
-	                                   (until the chunk ends), else NULL */
-	size_t len;
 };
 
 /* Text of recent lines, oldest first, for `then` hits (reported when their
@@ -73,12 +70,6 @@ struct history {
 	size_t maxlen;           /* bytes of a line kept */
 };
 
-/* Bytes of each earlier line kept for `unless … within` patterns that are
- * matched on demand (see eval_new): a pattern is looked for in the first
- * BACK_TEXT_MAX bytes of the lines before a hit — fewer when the window is
- * so long that the history would pass BACK_TOTAL_MAX (a 10,000-line window
- * keeps 1.6 KB of each line), so memory stays bounded whatever the rules. */
-enum { BACK_TEXT_MAX = 64 * 1024, BACK_TOTAL_MAX = 16 << 20, BACK_TEXT_MIN = 1024 };
 
 /* Per trigger. */
 struct tstate {
@@ -132,7 +123,7 @@ struct eval {
 	 * matched on the lines before a hit only when there is a hit, instead
 	 * of on every line (the scanner never looks for it). */
 	bool keep_back;
-	struct history back;
+	struct backlog back;     /* when keep_back: the lines look_back reads */
 };
 
 /* A lazy `unless … within` atom: deferred to the lines around a hit. */
@@ -253,7 +244,6 @@ static struct hline *hist_slot(struct history *h, uint64_t lineno)
 	}
 	struct hline *s = hist_at(h, h->n);
 	s->lineno = lineno;
-	s->borrowed = NULL;
 	return s;
 }
 
@@ -277,48 +267,7 @@ static void hist_push(struct history *h, uint64_t lineno, const unsigned char *t
 	slot_reserve(s, len + 1);
 	memcpy(s->text, text, len);
 	s->text[len] = '\0';
-	s->len = len;
 	h->n++;
-}
-
-/* The back-history copy of a line: its text, '\n' and padding, so that a
- * matcher runs on it directly. */
-static void back_own(struct hline *s, const unsigned char *text, size_t len)
-{
-	slot_reserve(s, len + 1 + FSIG_PAD);
-	memcpy(s->text, text, len);
-	s->text[len] = '\n';
-	memset(s->text + len + 1, 0, FSIG_PAD);
-	s->len = len;
-	s->borrowed = NULL;
-}
-
-/* Remember a line for look_back. A line of the reader's chunk is only
- * pointed to — most lines leave the window before their chunk ends, and
- * copying each one cost more than a tenth of a scan — and copied at the end
- * of the chunk if it is still needed (back_chunk_end). */
-static void back_push(struct history *h, const struct scan_line *ln)
-{
-	struct hline *s = hist_slot(h, ln->lineno);
-	if(!s)
-		return;
-	if(ln->in_chunk && ln->len <= h->maxlen) {
-		s->borrowed = ln->text;
-		s->len = ln->len;
-	} else {
-		back_own(s, ln->text, ln->len < h->maxlen ? ln->len : h->maxlen);
-	}
-	h->n++;
-}
-
-/* The reader's chunk is about to be reused: copy the lines still pointed to. */
-static void back_chunk_end(struct history *h)
-{
-	for(size_t i = 0; i < h->n; i++) {
-		struct hline *s = hist_at(h, i);
-		if(s->borrowed)
-			back_own(s, s->borrowed, s->len);
-	}
 }
 
 /* Index of the first remembered line numbered >= lineno (h->n if none). */
@@ -523,12 +472,10 @@ static void look_back(struct eval *e, struct cand *c, int u, const struct fsig_u
 {
 	const struct fsig_atom *at = &e->rs->atoms[un->atom];
 	uint64_t from = c->line > un->before ? c->line - un->before : 1;
-	for(size_t i = hist_lower(&e->back, from); i < e->back.n; i++) {
-		const struct hline *l = hist_at(&e->back, i);
-		if(l->lineno >= c->line)
-			break;
-		if(at->match(l->borrowed ? l->borrowed : (const unsigned char *)l->text)) {
-			suppress(c, u, l->lineno);
+	for(uint64_t n = from; n < c->line; n++) {
+		const struct backlog_line *l = backlog_get(&e->back, n);
+		if(l && at->match(l->text)) {
+			suppress(c, u, n);
 			return;
 		}
 	}
@@ -898,6 +845,7 @@ struct eval *eval_new(const struct fsig_ruleset *rs, const struct fsig_job *job,
 	e->lazy_stamp = xcalloc(rs->natoms + 1, sizeof *e->lazy_stamp);
 	e->lazy_val = xcalloc(rs->natoms + 1, sizeof *e->lazy_val);
 
+	uint64_t back_keep = 0;  /* the longest `unless … within` window matched on demand */
 	uint64_t keep = 0;
 	for(uint32_t i = 0; i < rs->nrules; i++) {
 		const struct fsig_rule *rule = &rs->rules[i];
@@ -943,18 +891,15 @@ struct eval *eval_new(const struct fsig_ruleset *rs, const struct fsig_job *job,
 		for(uint32_t u = 0; u < rule->nunless; u++) {
 			if(deferred(rs, &rule->unless[u])) {
 				e->keep_back = true;
-				if(rule->unless[u].before > e->back.keep)
-					e->back.keep = rule->unless[u].before;
+				if(rule->unless[u].before > back_keep)
+					back_keep = rule->unless[u].before;
 			}
 		}
 	}
 	e->hist.keep = keep;
 	e->hist.maxlen = EVAL_TEXT_MAX;
-	e->back.maxlen = BACK_TOTAL_MAX / (e->back.keep + 1);
-	if(e->back.maxlen > BACK_TEXT_MAX)
-		e->back.maxlen = BACK_TEXT_MAX;
-	if(e->back.maxlen < BACK_TEXT_MIN)
-		e->back.maxlen = BACK_TEXT_MIN;
+	if(e->keep_back)
+		backlog_init(&e->back, back_keep);
 	build_index(e);
 	want_all_update(e, false);
 	return e;
@@ -980,7 +925,7 @@ void eval_free(struct eval *e)
 		cq_free(&st->pending);
 	}
 	hist_free(&e->hist);
-	hist_free(&e->back);
+	backlog_free(&e->back);
 	free(e->r);
 	free(e->res);
 	free(e->use_start);
@@ -1009,7 +954,7 @@ void eval_line(void *ctx, const struct scan_line *ln, const uint32_t *atoms, siz
 	if(e->finished)
 		return;
 	if(!ln) {
-		back_chunk_end(&e->back);
+		backlog_chunk_end(&e->back);
 		return;
 	}
 	/* The common line, sent only because the back history wants every
@@ -1020,7 +965,7 @@ void eval_line(void *ctx, const struct scan_line *ln, const uint32_t *atoms, siz
 		assert(ln->lineno >= e->last_line);
 		e->last_line = ln->lineno;
 		if(e->keep_back)
-			back_push(&e->back, ln);
+			backlog_push(&e->back, ln->lineno, ln->text, ln->len, ln->in_chunk);
 		want_all_update(e, false);
 		return;
 	}
@@ -1051,7 +996,7 @@ void eval_line(void *ctx, const struct scan_line *ln, const uint32_t *atoms, siz
 	if(e->retain && !(e->opts & EVAL_EXPLAIN))
 		hist_push(&e->hist, ln->lineno, ln->text, ln->len);
 	if(e->keep_back)
-		back_push(&e->back, ln);
+		backlog_push(&e->back, ln->lineno, ln->text, ln->len, ln->in_chunk);
 
 	/* Every rule with state was visited, so the new active list is among
 	 * the visited rules. */
