@@ -4,7 +4,7 @@
  *
  * Compiles the patterns of PATTERNS.tsv (rules2pat: "RULE<TAB>FLAGS<TAB>RE")
  * with HS_FLAG_SOM_LEFTMOST | HS_FLAG_MULTILINE (| HS_FLAG_CASELESS for
- * FLAGS "i") into one streaming database, reads LOG with read() in 1 MiB
+ * FLAGS "i") into one streaming database, reads LOG with read() in 256 KiB
  * blocks into hs_scan_stream, and reports each match as the pair (line of
  * its start, pattern index): the line is found by counting newlines up to
  * the match (no pattern spans a '\n', so the line of `to` is the line of
@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { BLOCK = 1 << 20 };
+enum { BLOCK = 1 << 18 };
 
 static double now(void)
 {

@@ -1,4 +1,4 @@
-/* memchr_split.c — the line-splitting limit (bench/): read LOG in 1 MiB
+/* memchr_split.c — the line-splitting limit (bench/): read LOG in 256 KiB
  * blocks, find every '\n' with memchr, carry the incomplete last line over,
  * as failsig's reader and scan loop do, and do nothing else.
  *
@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { BLOCK = 1 << 20 };
+enum { BLOCK = 1 << 18 };
 
 static double now(void)
 {

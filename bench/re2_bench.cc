@@ -4,7 +4,7 @@
 //
 // Adds every pattern of PATTERNS.tsv (rules2pat: "RULE<TAB>FLAGS<TAB>RE";
 // FLAGS "i" becomes (?i:...)) to one unanchored RE2::Set in Latin-1 mode
-// (bytes, as failsig reads them), reads LOG with read() in 1 MiB blocks,
+// (bytes, as failsig reads them), reads LOG with read() in 256 KiB blocks,
 // splits lines with memchr and calls Set::Match on each line, collecting
 // every matching pattern. Writes the pairs "LINE<TAB>INDEX" to PAIRS.
 //
@@ -89,7 +89,7 @@ int main(int argc, char **argv)
 		perror(argv[2]);
 		return 2;
 	}
-	const size_t block = 1 << 20;
+	const size_t block = 1 << 18;
 	std::vector<char> buf(2 * block);
 	size_t have = 0;
 	uint64_t lineno = 0, failed = 0;

@@ -16,7 +16,7 @@
 #include <sys/types.h>
 
 enum {
-	READER_BUFSIZE = 1 << 20,          /* default read size: 1 MiB */
+	READER_BUFSIZE = 1 << 18,          /* default read size: 256 KiB (see docs/performance.md) */
 	READER_MAX_LINE = 4 << 20,         /* default longest line handed out whole */
 };
 

@@ -6,7 +6,7 @@
 #include "reader.h"
 
 /* FAILSIG_BUFSIZE: the reader's read size in bytes, for tests that need
- * lines to straddle buffer boundaries (0 or unset: the 1 MiB default). */
+ * lines to straddle buffer boundaries (0 or unset: the 256 KiB default). */
 static size_t bufsize(void)
 {
 	const char *s = getenv("FAILSIG_BUFSIZE");

@@ -105,7 +105,7 @@ page "overview: counts, top rule, runner, tag, project, unmatched job, search bo
 	'<div class="card scanned"><b>62</b>' '<div class="card failed"><b>51</b>' \
 	'href="/rule/no_space">no_space</a></td><td class="n">6</td>' \
 	'ci-runner-windows-1</td><td class="n">10</td>' 'x86_64-linux</td><td class="n">16</td>' \
-	'ghc/head.hackage</td><td class="n">8</td>' \
+	'ghc/head.hackage</td><td class="n">8</td>' 'cabal-hadrian-segfault</td><td class="n">2</td>' \
 	'<a href="/job/5039">5039</a>' 'submodule-auth-failure' \
 	'Failed to clone &#39;libraries/internal-fork&#39; a second time, aborting</code>' \
 	'<form action="/search" method="get"'
@@ -116,6 +116,15 @@ page "overview: retry outcomes, the retried job that passed, recent decisions" /
 grep -q '^Content-Security-Policy: default-src .none.' "$tmp/headers" &&
 	grep -qi '^content-type: text/html; charset=utf-8' "$tmp/headers"
 check "overview: HTML with a Content-Security-Policy that allows no script" [ $? = 0 ]
+# Nothing is loaded from elsewhere: every src/href/action and CSS url() is a
+# path on this server, or a link to a GitLab job that the user follows.
+grep -o '\(src\|href\|action\)="[^"]*"\|url([^)]*)\|@import[^;]*' "$tmp/body" |
+	grep -v '^\(src\|href\|action\)="/' | grep -v '^href="https://gitlab.example.org/[^"]*/-/jobs/[0-9]*"' |
+	grep -v '^href="#' >"$tmp/ext"
+same "overview: no external resource (src, href, action, url(), @import) but links to GitLab jobs" \
+	"$(head -n 3 "$tmp/ext")" ""
+hits=$(grep -oiE '<script|<link[^>]*stylesheet|<[a-z]+[^>]* on[a-z]+=' "$tmp/body" | head -n 3)
+same "overview: no <script>, no <link rel=stylesheet>, no inline on* handler" "$hits" ""
 
 # The chart: one <rect class="seg"> per (day, series) with a match, one
 # legend key per series, axis titles.
@@ -131,6 +140,19 @@ if [ "$segs" -eq "$want_segs" ] && [ "$keys" -eq "$want_keys" ] && has 'other ru
 else
 	nok "chart" "segments $segs, want $want_segs; legend $keys, want $want_keys"
 fi
+# Stacked: in each day's bar the segments sit on one another from one
+# baseline up, and every segment's height is its count times one scale.
+grep -o '<rect class="seg" x="[^"]*" y="[^"]*" width="[^"]*" height="[^"]*"[^>]*><title>[^<]*: [0-9]*</title>' "$tmp/body" |
+	sed 's/.* x="\([^"]*\)" y="\([^"]*\)" width="[^"]*" height="\([^"]*\)".*: \([0-9]*\)<\/title>/\1 \2 \3 \4/' |
+	awk 'function off(a, b) { return a - b > 0.25 || b - a > 0.25 }
+	{ x = $1; y = $2; h = $3; v = $4; n++
+	  if(x != px) { if(base == "") base = y + h; else if(off(y + h, base)) bad = bad " base@" x }
+	  else if(off(y + h, py)) bad = bad " gap@" x
+	  if(scale == "") scale = h / v; else if(off(h, scale * v)) bad = bad " scale@" x
+	  px = x; py = y }
+	END { print (n ? n : 0) (bad == "" ? " stacked" : bad) }' >"$tmp/stack"
+same "chart: segments stacked on one baseline, heights proportional to counts" \
+	"$(cat "$tmp/stack")" "$want_segs stacked"
 page "overview ?days=3: the window ends on the newest job" "/?days=3" 200 \
 	'2026-11-17 to 2026-11-19' '<b>3 days</b>'
 
@@ -166,6 +188,7 @@ api "api: summary" /api/summary 200 '$.from' 2026-10-21 '$.to' 2026-11-19 '$.day
 	'$.jobs.scanned' 62 '$.jobs.failed_unmatched' 17 '$.top.rules[0].name' no_space \
 	'$.top.rules[0].count' 6 '$.top.runners[0].name' ci-runner-windows-1 \
 	'$.top.tags[0].name' x86_64-linux '$.top.tags[0].count' 16 \
+	'$.top.jobs[0].name' cabal-hadrian-segfault '$.top.jobs[0].count' 2 \
 	'$.retries.by_state.dry-run' 32 '$.retries.after_retry.passed' 1
 api "api: daily per rule" "/api/daily?days=10" 200 '$.dates[0]' 2026-11-10 \
 	'$.rules[0].rule' no_space '$.rules[0].total' 6 '$.dates[9]' 2026-11-19 '$.dates[10]' ''

@@ -22,14 +22,6 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/lib/scratch.sh"
 . "$top/tests/lib/tap.sh"
 sq() { sqlite3 -cmd '.timeout 5000' "$1" "$2"; }
-# same DESCRIPTION GOT WANT
-same() {
-	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "want: $3" "got:  $2"; fi
-}
-# same_files DESCRIPTION GOT-FILE WANT-FILE
-same_files() {
-	if cmp -s "$2" "$3"; then ok "$1"; else nok "$1" "$(diff "$3" "$2" | head -n 8 | tr '\n' ' ')"; fi
-}
 
 bin=$build/failsig
 [ -x "$bin" ] || { echo "not ok 1 - no matcher binary $bin"; exit 1; }
@@ -311,6 +303,44 @@ else
 		ok "$d # SKIP no script(1)"
 	done
 fi
+
+# ---- 8. retention: serve prunes old stored traces; fetch brings them back ----
+db3=$tmp/retention.db
+cp "$db1" "$db3"
+old=$(sq "$db3" "select count(*) from jobs where log_stored_at is not null and id < 7190")
+sq "$db3" "update jobs set log_stored_at = log_stored_at - 2 * 86400 where log_stored_at is not null and id < 7190"
+keep=$(sq "$db3" "select count(*) from jobs where log_stored_at is not null and id >= 7190;
+                  select count(distinct job_id) from traces where job_id >= 7190;
+                  select count(distinct job_id) from log_lines where job_id >= 7190")
+nmatch=$(sq "$db3" "select count(*) from matches")
+FAILSIG_WEBHOOK_SECRET=s GITLAB_URL=$glurl GITLAB_TOKEN=glpat-SECRET "$bin" serve --db "$db3" \
+	--listen 127.0.0.1:0 --port-file "$tmp/rport" --retention 1d >"$tmp/rserve.log" 2>&1 &
+rpid=$!
+wait_for 20 grep -q "pruned the stored logs of" "$tmp/rserve.log"
+kill -TERM "$rpid"
+wait "$rpid"
+check "there were old traces to prune ($old) and recent ones to keep" [ "$old" -gt 0 ] && [ "$(echo "$keep" | head -n 1)" -gt 0 ]
+check "serve --retention 1d: says what it pruned" \
+	grep -q "pruned the stored logs of $old jobs older than 1 days" "$tmp/rserve.log"
+same "retention: traces and lines of the old jobs gone, the recent ones kept" \
+	"$(sq "$db3" "select count(*) from jobs where log_stored_at is not null;
+	              select count(distinct job_id) from traces; select count(distinct job_id) from log_lines")" "$keep"
+same "retention: jobs and matches stay" \
+	"$(sq "$db3" "select count(*) from jobs; select count(*) from matches")" "$(printf '%s\n%s' "$(sq "$db1" "select count(*) from jobs")" "$nmatch")"
+same "retention: the FTS index holds exactly the remaining lines (fts5 integrity-check)" \
+	"$(sq "$db3" "insert into log_fts(log_fts, rank) values('integrity-check', 1)" 2>&1; echo $?)" 0
+m=$(mark)
+fetch "$db3" $range
+same "fetch after pruning: the pruned traces fetched again" "$rc $(cut -d, -f1 "$tmp/out" | sed 's/ (.*//')" "0 fetched $old jobs"
+same "fetch after pruning: only the pruned traces asked" "$(since_mark "$m" | grep -c '/trace"')" "$old"
+dump "$db3" >"$tmp/dump3"
+same_files "fetch after pruning: the database is as before pruning" "$tmp/dump3" "$tmp/dump1"
+"$bin" serve --retention soon --db "$tmp/bad.db" >/dev/null 2>"$tmp/err"
+same "serve --retention soon: a usage error (exit 2)" "$?" 2
+GITLAB_URL=$glurl "$bin" fetch --project 1 --db "$tmp/bad.db" --concurrency 0 2>"$tmp/err"
+same "fetch --concurrency 0: exit 2" "$?" 2
+GITLAB_URL=$glurl "$bin" fetch --project 1 --db "$tmp/bad.db" --concurrency 65 2>"$tmp/err"
+same "fetch --concurrency 65: exit 2, with the range" "$? $(grep -c '64' "$tmp/err")" "2 1"
 
 same "no retry was ever asked of GitLab (no POST)" "$(grep -c '"method":"POST"' "$tmp/gl.log")" 0
 same "no job other than the listed ones asked (no GET .../jobs/ID)" \

@@ -122,6 +122,7 @@ gold search-count-tag search '"No space left"' --count-by tag
 gold stats-text stats no_space cannot_allocate submodule_clone job_timeout
 gold stats-by-runner stats no_space 'code_*' --by runner
 gold stats-by-tag stats no_space cannot_allocate --by tag
+gold stats-by-job stats no_space signal_9 cannot_allocate --by job
 gold stats-json stats no_space job_timeout --format json --by day
 gold stats-csv stats no_space cannot_allocate signal_9 runner_system --format csv
 gold stats-csv-by stats 'code_*' no_space --by project --format csv

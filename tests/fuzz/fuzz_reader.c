@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t bufsize = (size_t)data[0] % 64 + 1;
 	size_t max_line = (size_t)data[1] % 64 + 1;
 	if(opts & OPT_DEFAULT_SIZES) {
-		/* 0 = the defaults (1 MiB, 4 MiB), or only one of them small. */
+		/* 0 = the defaults (256 KiB, 4 MiB), or only one of them small. */
 		bufsize = data[0] & 0x80 ? 0 : bufsize;
 		max_line = data[1] & 0x80 ? 0 : max_line;
 	}

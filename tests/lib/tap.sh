@@ -17,6 +17,14 @@ check() {
 	shift
 	if "$@"; then ok "$d"; else nok "$d" "failed: $*"; fi
 }
+# same DESCRIPTION GOT WANT: ok when the two strings are equal.
+same() {
+	if [ "$2" = "$3" ]; then ok "$1"; else nok "$1" "want: $3" "got:  $2"; fi
+}
+# same_files DESCRIPTION GOT-FILE WANT-FILE
+same_files() {
+	if cmp -s "$2" "$3"; then ok "$1"; else nok "$1" "$(diff "$3" "$2" | head -n 8 | tr '\n' ' ')"; fi
+}
 # wait_for SECONDS COMMAND...: poll until the command succeeds.
 wait_for() {
 	t=$(($1 * 10))

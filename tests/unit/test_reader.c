@@ -425,7 +425,7 @@ static void test_split(void)
 	result_free(&res);
 }
 
-/* A 5 MB line with the default 1 MiB buffer and 4 MiB limit. */
+/* A 5 MB line with the default 256 KiB buffer and 4 MiB limit. */
 static void test_huge(void)
 {
 	size_t big = 5000000;
