@@ -218,4 +218,26 @@ else
 	ok "the missing database was not created"
 fi
 
+# The schema is migrated on open: a version-1 database (before stored logs)
+# gains the log tables and keeps its jobs; a newer one is refused untouched.
+cp "$tmp/h.db" "$tmp/v1.db"
+sqlite3 "$tmp/v1.db" "DROP TABLE log_fts; DROP TABLE log_lines; DROP TABLE traces;
+	ALTER TABLE jobs DROP COLUMN log_stored_at; PRAGMA user_version = 1;"
+check "a version-1 database: stats read it (migrated on open)" 0 "no_space +retry +6 " stats --db v1.db
+if [ "$(sqlite3 "$tmp/v1.db" "PRAGMA user_version; SELECT count(*) FROM jobs; SELECT count(*) FROM log_lines;
+	SELECT count(*) FROM jobs WHERE log_stored_at IS NOT NULL" | tr '\n' ' ')" = "2 60 0 0 " ]; then
+	ok "a version-1 database: now version 2, its 60 jobs kept, the log tables added (empty)"
+else
+	nok "a version-1 database: not migrated as expected" "$(sqlite3 "$tmp/v1.db" "PRAGMA user_version; .tables")"
+fi
+cp "$tmp/h.db" "$tmp/v9.db"
+sqlite3 "$tmp/v9.db" "PRAGMA user_version = 9"
+check "a database newer than this failsig: refused" 2 "schema version 9, newer than this failsig \(2\)" \
+	stats --db v9.db
+if [ "$(sqlite3 "$tmp/v9.db" "PRAGMA user_version")" = 9 ]; then
+	ok "a newer database is left untouched"
+else
+	nok "a newer database was changed"
+fi
+
 echo "1..$n"

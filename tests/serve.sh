@@ -169,12 +169,37 @@ send 131 failed
 eq "dropped trace and 429: retried in the end" "select state, calls from retries where job_id = 131" "2|1" 30
 t1=$(date +%s)
 check "Retry-After: 2 was honoured (>= 2 s between the calls)" [ $((t1 - t0)) -ge 2 ]
+check "Retry-After: 2 was honoured: the retry was asked again after 2.0 s (without it: under 1 s)" \
+	grep -q "job 131: retry not accepted yet (.*429.*); asking again in 2.0 s" "$tmp/serve.log"
 nreq "429 then OK: two POSTs, one retry created" POST /api/v4/projects/1/jobs/131/retry 2
 check "the log says the trace had no answer" grep -q "job 131: GitLab unavailable (GET /api/v4/projects/1/jobs/131/trace: " "$tmp/serve.log"
 
+# -- GitLab slower than --timeout 3s: the request is abandoned and asked again
+add_job 132 failed 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock\n'
+fault '{"path":"/api/v4/projects/1/jobs/132","method":"GET","delay_ms":5000,"count":1}'
+send 132 failed
+eq "GitLab timing out: the job is retried in the end" "select state from retries where job_id = 132" 2 30
+check "the log says the request timed out" \
+	grep -Eq "job 132: GitLab unavailable \(GET /api/v4/projects/1/jobs/132: .*[Tt]ime(d)? ?out" "$tmp/serve.log"
+
+# -- an observe rule: recorded, never retried
+add_job 133 failed 'test-observe: the clock jumped\n'
+send 133 failed
+eq "observe: the match is recorded with its action" "select rule, action from matches where job_id = 133" "clock_jump|observe"
+eq "observe: no retry" "select count(*) from retries where job_id = 133" 0
+nreq "observe: no POST" POST /api/v4/projects/1/jobs/133/retry 0
+
 # -- metrics
 curl -s "$url/metrics" >"$tmp/metrics"
-check "metrics: retries per rule" grep -q '^failsig_rule_retries_total{rule="docker"} 6$' "$tmp/metrics"
+events=$(sq "select count(*) from events")
+check "metrics: events received = the events queued ($events)" \
+	grep -q "^failsig_events_received_total{result=\"queued\"} $events\$" "$tmp/metrics"
+check "metrics: events processed = the events done" \
+	grep -q "^failsig_events_processed_total{outcome=\"done\"} $(sq "select count(*) from events where state = 2")\$" "$tmp/metrics"
+check "metrics: matches per rule" grep -q '^failsig_rule_matches_total{rule="clock_jump"} 1$' "$tmp/metrics"
+check "metrics: scan seconds" grep -Eq '^failsig_scan_seconds_total [0-9.e+-]+$' "$tmp/metrics"
+check "metrics: the token appears nowhere" sh -c "! grep -q 'SECRET' '$tmp/metrics'"
+check "metrics: retries per rule" grep -q '^failsig_rule_retries_total{rule="docker"} 7$' "$tmp/metrics"
 check "metrics: GitLab errors by status" grep -q '^failsig_gitlab_errors_total{status="500"} 2$' "$tmp/metrics"
 check "metrics: no-answer errors" grep -Eq '^failsig_gitlab_errors_total\{status="0"\} [1-8]$' "$tmp/metrics"
 check "metrics: 429 errors" grep -q '^failsig_gitlab_errors_total{status="429"} 1$' "$tmp/metrics"
@@ -226,8 +251,25 @@ eq "kill -9 mid-work: resumed and retried after the restart" "select state from 
 nreq "kill -9 mid-work: one POST" POST /api/v4/projects/1/jobs/170/retry 1
 check "kill -9 mid-work: the log says it resumed" grep -q "resuming 1 events left in work" "$tmp/serve.log"
 
-# -- the circuit breaker: fleet fires on four jobs; the breaker is 3 per hour
+# -- SIGTERM while a job is being fetched: the work in flight is finished
+# before the exit, nothing is left for the next start
+add_job 175 failed 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock\n'
+fault '{"path":"/api/v4/projects/1/jobs/175","method":"GET","delay_ms":2000,"count":1}'
+send 175 failed
+wait_for 10 is "select state from events where job_id = 175" 1
+sleep 0.5
 stop_serve
+check "SIGTERM mid-work: exit status 0" [ $? -eq 0 ]
+same "SIGTERM mid-work: the event was finished before the exit, its retry decided and queued" \
+	"$(sq "select e.state, r.state from events e join retries r on r.job_id = e.job_id where e.job_id = 175")" "2|0"
+resumed=$(grep -c "resuming" "$tmp/serve.log")
+start_serve
+eq "after a drained stop: the queued retry is made" "select state from retries where job_id = 175" 2 15
+nreq "after a drained stop: one POST" POST /api/v4/projects/1/jobs/175/retry 1
+same "after a drained stop: no event to resume" "$(grep -c "resuming" "$tmp/serve.log")" "$resumed"
+stop_serve
+
+# -- the circuit breaker: fleet fires on four jobs; the breaker is 3 per hour
 db=$tmp/breaker.db
 start_serve --breaker 3/1h
 for j in 141 142 143 144; do

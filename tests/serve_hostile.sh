@@ -67,13 +67,16 @@ while [ $i -le 340 ]; do
 done
 fault '{"path":"/api/v4/projects/1/jobs/3","delay_ms":150,"count":60}'
 i=301
+# The kill points are random (HOSTILE_SEED replays a run; the seed is printed).
+seed=${HOSTILE_SEED:-$(date +%s)}
+echo "# SIGKILL points from HOSTILE_SEED=$seed"
 for round in 1 2 3; do
 	end=$((i + 12))
 	while [ $i -le $end ] && [ $i -le 340 ]; do
 		send $i failed
 		i=$((i + 1))
 	done
-	sleep "0.$(( (round * 37) % 9 + 1 ))"
+	sleep "$(awk -v s="$seed" -v r="$round" 'BEGIN { srand(s * 3 + r); printf "%.2f", 0.05 + rand() * 0.9 }')"
 	kill -9 "$spid"
 	wait "$spid" 2>/dev/null
 	start_serve --workers 4 --breaker 0

@@ -2,7 +2,8 @@
 #
 #   make fuzz [FUZZ_SECONDS=60]  build every libFuzzer target (clang) into
 #                                $(BUILD)/fuzz/ and run each for FUZZ_SECONDS
-#                                with its seed corpus, regressions and dictionary
+#                                with its seed corpus, regressions and dictionary,
+#                                then FUZZ_DIFF_CASES differential cases (diffscan)
 #   make fuzz-replay             replay every seed and regression input through
 #                                every target without libFuzzer ($(CC), ASan+UBSan),
 #                                printing TAP lines; part of `make check`
@@ -21,6 +22,10 @@ FUZZ_TIMEOUT  ?= 20
 FUZZ_RSS_MB   ?= 2048
 FUZZ_DIR      := $(BUILD)/fuzz
 FUZZ_NAMES    := parse regex display reader job webhook gitlab
+# make fuzz also runs this many differential cases (tests/diffscan.sh: random
+# rule sets and logs, the generated scanner against the reference matcher)
+# from a new seed, against $(BUILD)'s compiler and runtime.
+FUZZ_DIFF_CASES ?= 500
 
 FUZZ_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                  -fno-omit-frame-pointer
@@ -79,7 +84,7 @@ fuzz-replay-build: $(FUZZ_REPLAY)
 # New inputs libFuzzer finds go to $(FUZZ_DIR)/corpus/NAME (the first corpus
 # directory is the writable one); the committed seeds and regressions are
 # only read. A crash leaves $(FUZZ_DIR)/artifacts/NAME-crash-* and fails.
-fuzz: $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS) $(BUILD)/failsigc $(BUILD)/libfailsig.a $(BUILD)/libfailsigc.a
 	@set -e; for n in $(FUZZ_NAMES); do \
 		mkdir -p $(FUZZ_DIR)/corpus/$$n $(FUZZ_DIR)/artifacts; \
 		dirs="$(FUZZ_DIR)/corpus/$$n tests/fuzz/corpus/$$n"; \
@@ -95,6 +100,10 @@ fuzz: $(FUZZ_BINS)
 		fi; \
 		sh tests/fuzz/summary.sh $$n $(FUZZ_DIR)/$$n.log; \
 	done
+	@seed=$$(date +%s); printf '  %-8s %s cases from seed %s\n' DIFFSCAN $(FUZZ_DIFF_CASES) $$seed; \
+	DIFFSCAN_CASES=$(FUZZ_DIFF_CASES) DIFFSCAN_SEED=$$seed sh tests/diffscan.sh $(BUILD) >$(FUZZ_DIR)/diffscan.log 2>&1 || \
+		{ grep -v '^ok' $(FUZZ_DIR)/diffscan.log | tail -n 30; echo "fuzz: diffscan failed (seed $$seed), log in $(FUZZ_DIR)/diffscan.log"; exit 1; }; \
+	grep -c '^ok' $(FUZZ_DIR)/diffscan.log | sed 's/^/  diffscan: /; s/$$/ passed/'
 
 fuzz-replay: $(FUZZ_REPLAY)
 	sh tests/fuzz/replay.sh $(FUZZ_DIR) $(FUZZ_NAMES)
