@@ -8,7 +8,7 @@
 # Each delivery is for a new job (until LOAD_JOBS run out; then ids repeat
 # and count as redeliveries). Reports what loadgen measured (events/s
 # accepted, p50/p99 time to answer the webhook), the time until every
-# accepted event was processed, the service's RSS sampled every second, and
+# accepted event was processed, the end-to-end latency of each event, the service's RSS sampled every second, and
 # whether any event was lost: every delivered job must have a processed
 # event in the database.
 set -e
@@ -75,6 +75,16 @@ done_at=$(date +%s)
 echo "events queued: $(q 'select count(*) from events'), processed: $(q 'select count(*) from events where state >= 2'), failed: $(q 'select count(*) from events where state = 3')"
 echo "distinct jobs delivered: $(q 'select count(distinct job_id) from events'), scanned: $(q 'select count(*) from jobs'), trace MB scanned: $(q 'select sum(trace_bytes) / 1048576 from jobs')"
 echo "queue drained $((done_at - sent_end)) s after the last delivery ($((done_at - start)) s in all)"
+# End-to-end: from the webhook's arrival to the event's outcome (whole
+# seconds, as the database keeps them); under a sustained overload this is
+# mostly time spent queued behind earlier events.
+q "select 'end-to-end latency (webhook received -> processed), s: p50 ' ||
+     (select finished_at - received_at from events where state >= 2 order by finished_at - received_at
+        limit 1 offset (select count(*) / 2 from events where state >= 2)) ||
+     ', p99 ' ||
+     (select finished_at - received_at from events where state >= 2 order by finished_at - received_at
+        limit 1 offset (select count(*) * 99 / 100 from events where state >= 2)) ||
+     ', max ' || (select max(finished_at - received_at) from events where state >= 2)"
 sort -n "$tmp/rss" | awk 'NR == 1 { min = $1 } { max = $1 } END { printf "service RSS: min %.1f MB, max %.1f MB\n", min / 1024, max / 1024 }'
 echo "service RSS over time (MB, every 10 s): $(awk 'NR % 10 == 1 { printf "%.0f ", $1 / 1024 }' "$tmp/rss")"
 echo "events not processed: $(q "select count(*) from events where state not in (2, 4)")"

@@ -280,6 +280,14 @@ static char *path_in(const char *dir, const char *fmt, size_t k)
 enum {
 	STATES_PER_PART = 4000,   /* DFA states per compilation unit */
 	MAX_PARTS = 16,
+	/* C bytes re2c may emit for one pattern's matcher. The DFA guard of
+	 * check.c counts the states of the pattern's containment DFA, but
+	 * re2c's longest-match DFA can be far larger (its accepting states do
+	 * not collapse): one such pattern of diffscan gave 2.3 MB of C, a
+	 * single function gcc needed 150 s for. Matchers of real rules are
+	 * under 100 kB (the GHC pack's largest; 13 kB on average for 1000
+	 * synthetic rules). */
+	MAX_MATCHER_C = 512 * 1024,
 };
 
 /* Split the atoms into parts of about equal DFA size: bounds[k]..bounds[k+1]. */
@@ -302,6 +310,62 @@ static size_t split_parts(const struct atomset *atoms, size_t *bounds)
 	}
 	bounds[++k] = atoms->n;
 	return k;
+}
+
+/* After re2c: the largest matcher function of a part's C file, found by
+ * the definitions gen.c writes ("int fsig_atom_N(" at a line start). A
+ * matcher over MAX_MATCHER_C is refused before the C compiler spends
+ * minutes on it; says which pattern and returns false. */
+static bool check_matcher_sizes(const char *cfile, const struct atomset *atoms)
+{
+	FILE *f = fopen(cfile, "rb");
+	if(!f)
+		return true;  /* the C compiler will say what is wrong */
+	static const char mark[] = "int fsig_atom_";
+	char line[256];
+	long start = 0, biggest = 0;
+	size_t cur = (size_t)-1, worst = (size_t)-1;
+	bool at_line_start = true;
+	for(;;) {
+		long pos = ftell(f);
+		if(!fgets(line, sizeof line, f))
+			break;
+		size_t idx;
+		int used = 0;
+		if(at_line_start && strncmp(line, mark, sizeof mark - 1) == 0 &&
+		   sscanf(line + sizeof mark - 1, "%zu(%n", &idx, &used) == 1 && used > 0 && idx != cur) {
+			if(cur != (size_t)-1 && pos - start > biggest) {
+				biggest = pos - start;
+				worst = cur;
+			}
+			cur = idx;
+			start = pos;
+		}
+		at_line_start = strchr(line, '\n') != NULL;
+	}
+	long end = ftell(f);
+	fclose(f);
+	if(cur != (size_t)-1 && end - start > biggest) {
+		biggest = end - start;
+		worst = cur;
+	}
+	if(biggest <= MAX_MATCHER_C || worst >= atoms->n)
+		return true;
+	const struct atom *a = &atoms->v[worst];
+	uint32_t line_no = 0, col = 0;
+	const char *path = "<rules>";
+	if(a->pat && a->pat->loc.file) {
+		srcfile_linecol(a->pat->loc.file, a->pat->loc.begin, &line_no, &col);
+		path = a->pat->loc.file->path;
+	}
+	fprintf(stderr,
+	        "%s:%u:%u: error: re2c made %.1f MB of C for the matcher of %s (the limit is %d kB): "
+	        "its longest-match DFA is far larger than its %zu-state estimate, and the C compiler "
+	        "would take minutes; simplify the pattern (fewer alternatives that end early, "
+	        "shorter counted repetitions) or split it with 'then' or 'all'\n",
+	        path, line_no, col, (double)biggest / 1e6, a->source, MAX_MATCHER_C / 1024,
+	        a->pat ? a->pat->dfa_states : 0);
+	return false;
 }
 
 /* Generated sources → binary. The matchers are split into parts compiled
@@ -384,7 +448,11 @@ static int build_binary(const struct options *o, const struct compilation *c,
 			snprintf(what[k], 160, "the matchers of patterns %zu-%zu (%s ...)", bounds[k],
 			         bounds[k + 1] - 1, atoms->v[bounds[k]].source);
 	}
-	ok = ok && run_all(re2c, parts, jobs, what) && run_all(cc, parts + 1, jobs, what);
+	ok = ok && run_all(re2c, parts, jobs, what);
+	bool refused = false;  /* a matcher too large: the rules' fault, exit 1 */
+	for(size_t k = 0; k < parts && ok; k++)
+		refused = !(ok = check_matcher_sizes(files[3 * k + 1], atoms));
+	ok = ok && run_all(cc, parts + 1, jobs, what);
 	for(size_t k = 0; k <= parts; k++)
 		free(what[k]);
 	if(ok) {
@@ -400,7 +468,7 @@ static int build_binary(const struct options *o, const struct compilation *c,
 		args_split(&link, FSIG_LIBS);
 		ok = run_all(&link, 1, 1, NULL);
 	}
-	rc = ok ? EXIT_CLEAN : EXIT_USAGE;
+	rc = ok ? EXIT_CLEAN : refused ? EXIT_DIAGNOSTICS : EXIT_USAGE;
 
 	for(size_t k = 0; k < parts; k++)
 		args_free(&re2c[k]);

@@ -34,6 +34,29 @@ t "include cycle" 1 "include cycle" "$build/failsigc" check "$tmp/a.rules"
 printf 'rule x "x" { ticket "t" match /error: .{200}foo/ example "x" }\n' >"$tmp/dfa.rules"
 t "exponential DFA refused by build" 1 "needs a DFA of more than" \
 	"$build/failsigc" build "$tmp/dfa.rules" -o "$tmp/bin"
+# Patterns each under the per-pattern limit, 220 of them (1,031 DFA states
+# each) over the rule set's total of 200,000: refused as a whole, naming the
+# largest pattern, before any code is generated.
+i=1
+while [ $i -le 220 ]; do
+	printf 'rule r%d "t" { ticket "t" match /qq%d[ab]*a[ab]{9}zz/ observe example "qq%dabbbbbbbbbzz" }\n' $i $i $i
+	i=$((i + 1))
+done >"$tmp/total.rules"
+t "rule set over the total DFA budget refused by check" 1 "needs 226712 DFA states, more than the limit of 200000" \
+	"$build/failsigc" check "$tmp/total.rules"
+t "rule set over the total DFA budget: the note names the largest pattern" 1 "note: the largest pattern (1031 states)" \
+	"$build/failsigc" check "$tmp/total.rules"
+t "rule set over the total DFA budget refused by build, no binary" 1 "more than the limit of 200000" \
+	sh -c "'$build/failsigc' build '$tmp/total.rules' -o '$tmp/total' 2>&1; rc=\$?; [ ! -e '$tmp/total' ] || echo binary written; exit \$rc"
+# A pattern under the DFA estimate whose re2c output is huge all the same
+# (longest match keeps early-accepting states apart; found by diffscan: 2.3
+# MB of C, 150 s of gcc): refused after re2c, before the C compiler runs.
+cat >"$tmp/bigc.rules" <<'RULES'
+rule r1 "t" { ticket "t" match /[^\s\x01-\x1fx-z]b$|\+(\+[\x80-\xff](\|y+|=[A-F\x80\/\D]{0,}[a-c\d]{22,140}fail)|abcdef([:\Da-e]d+xyz|1{25,185}[a-f].\W){2}#)(?:killed){9}Error:$/ example "x" }
+RULES
+t "a matcher re2c makes too large is refused before cc, naming the pattern" 1 \
+	"bigc.rules:1:32: error: re2c made [0-9.]* MB of C for the matcher of" \
+	"$build/failsigc" build -Wno-broad-pattern "$tmp/bigc.rules" -o "$tmp/bigc"
 # A compile step that runs too long is killed with a clear error.
 printf 'rule y "y" { ticket "t" match /^\\w\\w(([\\wa-e]{15,400})+0{30,400}xyz)/ example "x" }\n' >"$tmp/slow.rules"
 t "build timeout" 2 "did not finish within 1 s" \
