@@ -40,6 +40,41 @@ static void on_line(void *ctx, const struct scan_line *ln, const uint32_t *atoms
 		hit_lines++;
 }
 
+/* The replay's counts: per atom, the lines a gram sent the scanner to it
+ * and the last such gram. */
+struct replay {
+	const struct fsig_ruleset *rs;
+	uint64_t *lines_of;
+	uint32_t *stamp;
+	uint64_t *gram_of;
+	unsigned char *gram_len;
+	uint32_t gen;
+	uint64_t bit_hits, bucket_hits, calls;
+};
+
+static void replay(struct replay *rp, const struct fsig_gramtab *t, unsigned char n, uint64_t g,
+                   uint32_t h)
+{
+	uint32_t b = fsig_gram_bit(h, t->bits_log2);
+	if(!(t->bits[b >> 6] & ((uint64_t)1 << (b & 63))))
+		return;
+	rp->bit_hits++;
+	uint32_t k = fsig_gram_bucket(h, t->buckets_log2);
+	for(uint32_t j = t->bucket_start[k]; j < t->bucket_start[k + 1]; j++) {
+		if(t->grams[j].gram != g)
+			continue;
+		rp->bucket_hits++;
+		uint32_t a = t->grams[j].atom;
+		rp->gram_of[a] = g;
+		rp->gram_len[a] = n;
+		if(rp->stamp[a] != rp->gen) {
+			rp->stamp[a] = rp->gen;
+			rp->lines_of[a]++;
+			rp->calls++;
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if(argc < 2) {
@@ -69,51 +104,46 @@ int main(int argc, char **argv)
 	       (unsigned long long)st.candidate_lines,
 	       st.lines ? 100.0 * (double)st.candidate_lines / (double)st.lines : 0.0,
 	       (unsigned long long)hit_lines);
-	printf("rule set: %u atoms, %u grams in %u buckets, bit table 2^%u bits, %u atoms without a gram\n",
-	       rs->natoms, pf->bucket_start[1u << pf->buckets_log2], 1u << pf->buckets_log2,
-	       pf->bits_log2, pf->nalways);
+	printf("rule set: %u atoms, stride %u, %u atoms without a gram\n", rs->natoms, pf->step,
+	       pf->nalways);
+	for(int t = 0; t < 2; t++) {
+		const struct fsig_gramtab *tab = t ? &pf->g8 : &pf->g4;
+		if(tab->bits_log2)
+			printf("  %d-byte grams: %u in %u buckets, bit table 2^%u bits\n", t ? 8 : 4,
+			       tab->bucket_start[1u << tab->buckets_log2], 1u << tab->buckets_log2,
+			       tab->bits_log2);
+	}
 
 	/* Replay the prefilter on raw lines, counting per atom. */
 	lseek(fd, 0, SEEK_SET);
 	r = reader_new_fd(fd, 0, 0);
 	uint64_t *lines_of = calloc(rs->natoms + 1, sizeof *lines_of);
 	uint32_t *stamp = calloc(rs->natoms + 1, sizeof *stamp);
-	uint32_t *gram_of = calloc(rs->natoms + 1, sizeof *gram_of);
-	uint64_t bit_hits = 0, bucket_hits = 0, calls = 0, lines = 0;
-	uint32_t gen = 0;
+	struct replay rp = { rs, lines_of, stamp, calloc(rs->natoms + 1, sizeof(uint64_t)),
+	                     calloc(rs->natoms + 1, 1), 0, 0, 0, 0 };
+	uint64_t lines = 0;
 	struct reader_chunk c;
-	const unsigned bshift = 32 - pf->bits_log2;
 	while(reader_next(r, &c) == 1) {
 		for(const unsigned char *p = c.begin; p < c.end;) {
 			const unsigned char *nl = memchr(p, '\n', (size_t)(c.end - p));
 			size_t len = (size_t)(nl - p);
-			gen++;
+			rp.gen++;
 			lines++;
 			for(size_t i = 0; i + 4 <= len; i++) {
-				uint32_t g;
-				memcpy(&g, p + i, 4);
-				uint32_t h = fsig_gram_hash(g), b = h >> bshift;
-				if(!(pf->bits[b >> 6] & ((uint64_t)1 << (b & 63))))
-					continue;
-				bit_hits++;
-				uint32_t k = fsig_gram_bucket(h, pf->buckets_log2);
-				for(uint32_t j = pf->bucket_start[k]; j < pf->bucket_start[k + 1]; j++) {
-					if(pf->grams[j].gram != g)
-						continue;
-					bucket_hits++;
-					uint32_t a = pf->grams[j].atom;
-					gram_of[a] = g;
-					if(stamp[a] != gen) {
-						stamp[a] = gen;
-						lines_of[a]++;
-						calls++;
-					}
-				}
+				uint64_t g8;
+				memcpy(&g8, p + i, 8);
+				if(pf->g4.bits_log2)
+					replay(&rp, &pf->g4, 4, (uint32_t)g8, fsig_gram_hash((uint32_t)g8));
+				if(pf->g8.bits_log2 && i + 8 <= len)
+					replay(&rp, &pf->g8, 8, g8 | FSIG_FOLD8,
+					       fsig_gram8_hash(g8 | FSIG_FOLD8));
 			}
-			calls += pf->nalways;
+			rp.calls += pf->nalways;
 			p = nl + 1;
 		}
 	}
+	uint64_t bit_hits = rp.bit_hits, bucket_hits = rp.bucket_hits, calls = rp.calls;
+	uint64_t *gram_of = rp.gram_of;
 	reader_free(r);
 	close(fd);
 	printf("prefilter replay (raw lines): %llu set bits hit (%.3f per line), %llu exact grams, %llu matcher calls (%.3f per line; %u of them per line for gram-less atoms)\n",
@@ -128,9 +158,9 @@ int main(int argc, char **argv)
 				best = a;
 		if(best == rs->natoms)
 			break;
-		unsigned char g[5];
-		memcpy(g, &gram_of[best], 4);
-		g[4] = 0;
+		unsigned char g[9];
+		memcpy(g, &gram_of[best], 8);
+		g[rp.gram_len[best]] = 0;
 		printf("  %9llu lines (%5.2f%%)  gram \"%s\"  %s\n", (unsigned long long)lines_of[best],
 		       100.0 * (double)lines_of[best] / (double)lines, g, rs->atoms[best].source);
 		lines_of[best] = 0;

@@ -1,11 +1,12 @@
 /* atoms.c — dedupe patterns into atoms and build the gram prefilter.
  *
  * The prefilter is what makes the scanner fast (SCANNING-NOTES.md 5.2): for
- * each atom found through it, one rare 4-byte gram of each required literal
- * factor is hashed into a bit table; a set bit at some position of a line
- * sends the scanner to a bucket listing the exact grams and the atoms owning
- * them, and only those atoms' matchers run. Every match of an atom contains
- * one of its factors, hence one of its grams: no false negatives. */
+ * each atom found through it, the rarest window of each required literal
+ * factor is entered, as 4-byte or folded 8-byte grams, into a hashed bit
+ * table; a set bit at some position of a line sends the scanner to a bucket
+ * listing the exact grams and the atoms owning them, and only those atoms'
+ * matchers run. Every match of an atom contains one of its factors, hence
+ * one of its grams: no false negatives. */
 #include "atoms.h"
 
 #include <stdlib.h>
@@ -16,7 +17,8 @@
 #include "regex.h"
 
 enum {
-	GRAM = 4,
+	GRAM = 4,                    /* the short grams; the long ones are GRAM8 */
+	GRAM8 = 8,
 	MIN_BITS_LOG2 = 15,          /* 4 KiB bit table */
 	MAX_BITS_LOG2 = 21,          /* 256 KiB: past that the table leaves L2 */
 	BITS_PER_GRAM = 256,         /* keep the table ~1/256 full: few false candidates */
@@ -47,18 +49,42 @@ static int byte_weight(unsigned char b)
 	return 2;
 }
 
-/* How common the gram at g is: its corpus frequency (log2 of the count,
- * tools/gramfreq.c) dominates; byte weights break ties. Lower is rarer. */
-static int gram_score(const unsigned char *g)
+/* How common the 4-byte gram at g is in the corpus: log2 of its count. */
+static int gram_freq4(const unsigned char *g)
 {
 	uint32_t folded = 0;
-	int weights = 0;
 	for(int k = 3; k >= 0; k--) {
 		unsigned char c = g[k] >= 'A' && g[k] <= 'Z' ? (unsigned char)(g[k] + 32) : g[k];
 		folded = folded << 8 | c;
-		weights += byte_weight(g[k]);
 	}
-	return gram_freq[fsig_gram_hash(folded) >> 16] * 64 + weights;
+	return gram_freq[fsig_gram_hash(folded) >> 16];
+}
+
+static uint64_t load_gram8(const unsigned char *p)
+{
+	uint64_t g = 0;
+	for(int k = GRAM8 - 1; k >= 0; k--)
+		g = g << 8 | p[k];
+	return g | FSIG_FOLD8;
+}
+
+/* How common the gram of n (GRAM or GRAM8) bytes at g is: its corpus
+ * frequency dominates; byte weights (at most 40) break ties. Lower is
+ * rarer. An 8-byte gram is no more common than any 4-byte gram inside it,
+ * and no more common than its own (shared) bucket of gram_freq8 says. */
+static int gram_score(const unsigned char *g, size_t n)
+{
+	int weights = 0;
+	for(size_t k = 0; k < n; k++)
+		weights += byte_weight(g[k]);
+	if(n == GRAM)
+		return gram_freq4(g) * 64 + weights;
+	int freq = gram_freq8[fsig_gram8_hash(load_gram8(g)) >> 16];
+	for(size_t k = 0; k + GRAM <= n; k++) {
+		int f4 = gram_freq4(g + k);
+		freq = f4 < freq ? f4 : freq;
+	}
+	return freq * 64 + weights / 2;
 }
 
 static bool same_pattern(const struct pattern *a, const struct pattern *b)
@@ -80,8 +106,8 @@ struct builder {
 	size_t cap_atoms;
 	bool *nonlazy;               /* per atom: some use needs the scanner to report it */
 	size_t cap_nonlazy;
-	struct fsig_gram *grams;     /* unsorted, may hold duplicates */
-	size_t ngrams, cap_grams;
+	struct fsig_gram *grams[2];  /* 4- and 8-byte grams, unsorted, may hold duplicates */
+	size_t ngrams[2], cap_grams[2];
 	size_t cap_factors;
 };
 
@@ -118,15 +144,13 @@ static int intern(struct builder *b, struct pattern *pat)
 	return (int)s->n++;
 }
 
-static void add_gram(struct builder *b, uint32_t gram, uint32_t atom, int32_t offset,
+/* Enter a gram into table t (0: 4-byte grams, 1: 8-byte grams). */
+static void add_gram(struct builder *b, int t, uint64_t gram, uint32_t atom, int32_t offset,
                      uint32_t factor)
 {
-	b->grams = arena_grow(b->c->arena, b->grams, sizeof *b->grams, &b->cap_grams, b->ngrams + 1);
-	b->grams[b->ngrams].gram = gram;
-	b->grams[b->ngrams].atom = atom;
-	b->grams[b->ngrams].offset = offset;
-	b->grams[b->ngrams].factor = factor;
-	b->ngrams++;
+	b->grams[t] = arena_grow(b->c->arena, b->grams[t], sizeof *b->grams[t], &b->cap_grams[t],
+	                         b->ngrams[t] + 1);
+	b->grams[t][b->ngrams[t]++] = (struct fsig_gram){ gram, atom, offset, factor };
 }
 
 /* The number (1-based) of factor f in the confirmation table, added once. */
@@ -155,7 +179,7 @@ static void add_gram_variants(struct builder *b, const unsigned char *g, bool ic
                               uint32_t atom, int32_t offset, uint32_t factor)
 {
 	if(!icase) {
-		add_gram(b, load_gram(g), atom, offset, factor);
+		add_gram(b, 0, load_gram(g), atom, offset, factor);
 		return;
 	}
 	/* Every case variant of the gram's letters (at most 16). */
@@ -175,87 +199,138 @@ static void add_gram_variants(struct builder *b, const unsigned char *g, bool ic
 			}
 		}
 		if(valid)
-			add_gram(b, load_gram(v), atom, offset, factor);
+			add_gram(b, 0, load_gram(v), atom, offset, factor);
 	}
 }
 
-/* The rarest window of step + 3 bytes of factor f: its offset, and in
- * *score how common it is (as common as its most common gram, since every
- * one of its grams sends the scanner to the atom). */
-static size_t best_window(const struct rx_factor *f, unsigned step, int *score)
+/* How the prefilter finds a factor: by its rarest window of step + n - 1
+ * bytes, entered as `step` grams of n bytes. */
+struct window {
+	size_t n;                    /* GRAM or GRAM8 */
+	size_t offset;               /* of the window in the factor */
+	int score;                   /* as common as its most common gram: each of them sends the
+	                                scanner to the atom */
+};
+
+/* The rarest window of f for grams of n bytes; false if f is too short. */
+static bool best_window(const struct rx_factor *f, unsigned step, size_t n, struct window *w)
 {
-	size_t window = step + GRAM - 1;
-	size_t best = 0;
-	int best_score = 1 << 30;
+	size_t window = step + n - 1;
+	if(f->len < window)
+		return false;
+	w->n = n;
+	w->offset = 0;
+	w->score = 1 << 30;
 	for(size_t i = 0; i + window <= f->len; i++) {
 		int sc = 0;
 		for(size_t k = 0; k < step; k++) {
-			int gs = gram_score(f->bytes + i + k);
+			int gs = gram_score(f->bytes + i + k, n);
 			sc = gs > sc ? gs : sc;
 		}
-		if(sc < best_score) {
-			best_score = sc;
-			best = i;
+		if(sc < w->score) {
+			w->score = sc;
+			w->offset = i;
 		}
 	}
-	*score = best_score;
-	return best;
+	return true;
 }
 
-/* Enter the `step` consecutive grams of the rarest window of factor f for
- * atom (see struct fsig_prefilter). */
-static void add_factor(struct builder *b, const struct rx_factor *f, unsigned step, uint32_t atom)
+/* Which tables a stride uses: only the 4-byte one, only the 8-byte one, or
+ * both (each factor then takes the rarer of its two windows). */
+enum tables { TAB4 = 1, TAB8 = 2, TAB48 = 3 };
+
+/* The window of f for a stride and tables; false if none fits. */
+static bool choose_window(const struct rx_factor *f, unsigned step, enum tables tabs,
+                          struct window *w)
 {
-	int score;
-	size_t best = best_window(f, step, &score);
+	struct window w4, w8;
+	bool ok4 = (tabs & TAB4) && best_window(f, step, GRAM, &w4);
+	bool ok8 = (tabs & TAB8) && best_window(f, step, GRAM8, &w8);
+	if(ok8 && (!ok4 || w8.score < w4.score))
+		*w = w8;
+	else if(ok4)
+		*w = w4;
+	return ok4 || ok8;
+}
+
+/* Enter the `step` consecutive grams of factor f's window w for atom (see
+ * struct fsig_prefilter). */
+static void add_factor(struct builder *b, const struct rx_factor *f, unsigned step,
+                       const struct window *w, uint32_t atom)
+{
 	/* The factor of a "..." pattern is the whole literal: a gram hit can be
 	 * confirmed in place (runtime/scan.c). */
 	const struct atom *at = &b->set->v[atom];
 	bool whole = at->literal && f->len == at->literal_len;
+	if(w->n == GRAM8) {
+		/* A folded gram says little about case: always confirm. */
+		uint32_t factor = whole ? 0 : factor_number(b, f);
+		for(size_t k = 0; k < step; k++)
+			add_gram(b, 1, load_gram8(f->bytes + w->offset + k), atom,
+			         (int32_t)(w->offset + k), factor);
+		return;
+	}
 	/* A regex atom's factor longer than the gram window is confirmed in
 	 * place before the atom's matcher runs: the window's grams may be
 	 * common where the whole factor is not. */
 	uint32_t factor = !whole && f->len > step + GRAM - 1 ? factor_number(b, f) : 0;
 	for(size_t k = 0; k < step; k++)
-		add_gram_variants(b, f->bytes + best + k, f->icase, atom,
-		                  whole || factor ? (int32_t)(best + k) : -1, factor);
+		add_gram_variants(b, f->bytes + w->offset + k, f->icase, atom,
+		                  whole || factor ? (int32_t)(w->offset + k) : -1, factor);
 }
 
-/* The probe stride that makes the scan cheapest: a longer stride probes
- * fewer positions, but its longer windows may leave only common grams, and
- * each line a common gram selects costs a matcher run. Cost per byte of log,
- * roughly: PROBE_COST / step for the probes, plus, per atom, the share of
- * lines its window occurs in (2^freq over the corpus' lines) times
- * MATCH_COST. */
-static unsigned choose_step(const struct rx_factors *factors, size_t n, unsigned max_step)
+/* The probe stride and tables that make the scan cheapest: a longer stride
+ * probes fewer positions, but its longer windows may leave only common
+ * grams, and each line a common gram selects costs a matcher run; probing
+ * two tables costs more per position than one. Cost per byte of log,
+ * roughly: the probe cost / step, plus, per factor, the share of lines its
+ * window occurs in (2^freq over the corpus' lines) times MATCH_COST. */
+static unsigned choose_step(const struct rx_factors *factors, size_t n, unsigned max_step,
+                            enum tables *tabs)
 {
-	enum { PROBE_COST = 10, MATCH_COST = 3, CORPUS_LINES = 4096 };
+	enum { MATCH_COST = 3, CORPUS_LINES = 4096 };
+	static const double probe_cost[4] = { 0, [TAB4] = 10, [TAB8] = 10, [TAB48] = 15 };
 	unsigned best = 1;
 	double best_cost = 1e300;
+	*tabs = TAB4;
 	for(unsigned step = 1; step <= max_step; step++) {
-		double cost = (double)PROBE_COST / step;
-		for(size_t i = 0; i < n; i++) {
-			for(size_t k = 0; k < factors[i].n; k++) {
-				int score;
-				best_window(&factors[i].v[k], step, &score);
-				double share = (double)(1u << (score / 64)) / CORPUS_LINES;
-				cost += MATCH_COST * (share < 1 ? share : 1);
+		for(enum tables t = TAB4; t <= TAB48; t++) {
+			double cost = probe_cost[t] / step;
+			bool fits = true;
+			for(size_t i = 0; i < n && fits; i++) {
+				for(size_t k = 0; k < factors[i].n && fits; k++) {
+					struct window w;
+					fits = choose_window(&factors[i].v[k], step, t, &w);
+					double share = fits ? (double)(1u << (w.score / 64)) / CORPUS_LINES : 0;
+					cost += MATCH_COST * (share < 1 ? share : 1);
+				}
 			}
-		}
-		if(cost < best_cost) {
-			best_cost = cost;
-			best = step;
+			if(fits && cost < best_cost) {
+				best_cost = cost;
+				best = step;
+				*tabs = t;
+			}
 		}
 	}
 	return best;
 }
 
-static int cmp_gram(const void *x, const void *y, void *arg)
+/* The hash of a gram of table t (0: 4-byte, 1: 8-byte), as the scanner
+ * computes it. */
+static uint32_t gram_hash(int t, uint64_t gram)
 {
-	const struct fsig_gram *a = x, *b = y;
-	unsigned log2 = *(const unsigned *)arg;
-	uint32_t ba = fsig_gram_bucket(fsig_gram_hash(a->gram), log2);
-	uint32_t bb = fsig_gram_bucket(fsig_gram_hash(b->gram), log2);
+	return t ? fsig_gram8_hash(gram) : fsig_gram_hash((uint32_t)gram);
+}
+
+struct sort_key {
+	int table;
+	unsigned buckets_log2;
+};
+
+static int cmp_gram(const struct fsig_gram *a, const struct fsig_gram *b, const struct sort_key *key)
+{
+	uint32_t ba = fsig_gram_bucket(gram_hash(key->table, a->gram), key->buckets_log2);
+	uint32_t bb = fsig_gram_bucket(gram_hash(key->table, b->gram), key->buckets_log2);
 	if(ba != bb)
 		return ba < bb ? -1 : 1;
 	if(a->gram != b->gram)
@@ -271,16 +346,17 @@ static int cmp_gram(const void *x, const void *y, void *arg)
 
 /* qsort_r is a GNU extension; an insertion-free merge sort keeps this
  * portable and deterministic. */
-static void sort_grams(struct fsig_gram *v, size_t n, unsigned log2, struct fsig_gram *tmp)
+static void sort_grams(struct fsig_gram *v, size_t n, const struct sort_key *key,
+                       struct fsig_gram *tmp)
 {
 	if(n < 2)
 		return;
 	size_t h = n / 2;
-	sort_grams(v, h, log2, tmp);
-	sort_grams(v + h, n - h, log2, tmp);
+	sort_grams(v, h, key, tmp);
+	sort_grams(v + h, n - h, key, tmp);
 	size_t i = 0, j = h, k = 0;
 	while(i < h && j < n) {
-		if(cmp_gram(&v[j], &v[i], &log2) < 0)
+		if(cmp_gram(&v[j], &v[i], key) < 0)
 			tmp[k++] = v[j++];
 		else
 			tmp[k++] = v[i++];
@@ -292,45 +368,49 @@ static void sort_grams(struct fsig_gram *v, size_t n, unsigned log2, struct fsig
 	memcpy(v, tmp, n * sizeof *v);
 }
 
-static void build_prefilter(struct builder *b)
+/* Table t of the prefilter from the builder's grams: deduplicated, sorted
+ * into buckets, with the bit table. No grams: an empty table (bits_log2 0),
+ * which the scanner never probes. */
+static void build_table(struct builder *b, int t, struct gramtab *out)
 {
-	struct atomset *s = b->set;
 	struct arena *a = b->c->arena;
+	size_t n = b->ngrams[t];
+	struct fsig_gram *grams = b->grams[t];
+	memset(out, 0, sizeof *out);
+	if(!n)
+		return;
 	unsigned bits = MIN_BITS_LOG2;
-	while(bits < MAX_BITS_LOG2 && ((size_t)1 << bits) < b->ngrams * BITS_PER_GRAM)
+	while(bits < MAX_BITS_LOG2 && ((size_t)1 << bits) < n * BITS_PER_GRAM)
 		bits++;
 	unsigned buckets = 4;
-	while(buckets < bits && ((size_t)1 << buckets) < b->ngrams * 2)
+	while(buckets < bits && ((size_t)1 << buckets) < n * 2)
 		buckets++;
-	s->bits_log2 = bits;
-	s->buckets_log2 = buckets;
-	s->bits = arena_alloc(a, ((size_t)1 << bits) / 8);
-	s->bucket_start = arena_alloc(a, (((size_t)1 << buckets) + 1) * sizeof *s->bucket_start);
+	out->bits_log2 = bits;
+	out->buckets_log2 = buckets;
+	out->bits = arena_alloc(a, ((size_t)1 << bits) / 8);
+	out->bucket_start = arena_alloc(a, (((size_t)1 << buckets) + 1) * sizeof *out->bucket_start);
 
-	struct fsig_gram *tmp = arena_alloc(a, (b->ngrams + 1) * sizeof *tmp);
-	sort_grams(b->grams, b->ngrams, buckets, tmp);
-	s->grams = arena_alloc(a, (b->ngrams + 1) * sizeof *s->grams);
-	s->ngrams = 0;
-	for(size_t i = 0; i < b->ngrams; i++) {
-		if(i > 0 && b->grams[i].gram == b->grams[i - 1].gram &&
-		   b->grams[i].atom == b->grams[i - 1].atom && b->grams[i].offset == b->grams[i - 1].offset &&
-		   b->grams[i].factor == b->grams[i - 1].factor)
+	struct sort_key key = { t, buckets };
+	struct fsig_gram *tmp = arena_alloc(a, (n + 1) * sizeof *tmp);
+	sort_grams(grams, n, &key, tmp);
+	out->grams = arena_alloc(a, (n + 1) * sizeof *out->grams);
+	for(size_t i = 0; i < n; i++) {
+		if(i > 0 && cmp_gram(&grams[i], &grams[i - 1], &key) == 0)
 			continue;
-		s->grams[s->ngrams++] = b->grams[i];
+		out->grams[out->ngrams++] = grams[i];
 	}
-	for(size_t i = 0; i < s->ngrams; i++) {
-		uint32_t h = fsig_gram_hash(s->grams[i].gram);
-		uint32_t bit = fsig_gram_bit(h, bits);
-		s->bits[bit / 64] |= (uint64_t)1 << (bit % 64);
-		s->v[s->grams[i].atom].ngrams++;
+	for(size_t i = 0; i < out->ngrams; i++) {
+		uint32_t bit = fsig_gram_bit(gram_hash(t, out->grams[i].gram), bits);
+		out->bits[bit / 64] |= (uint64_t)1 << (bit % 64);
+		b->set->v[out->grams[i].atom].ngrams++;
 	}
 	/* bucket_start[k] = first gram of bucket k; grams are sorted by bucket. */
 	size_t g = 0;
 	for(size_t k = 0; k <= ((size_t)1 << buckets); k++) {
-		while(g < s->ngrams &&
-		      fsig_gram_bucket(fsig_gram_hash(s->grams[g].gram), buckets) < k)
+		while(g < out->ngrams &&
+		      fsig_gram_bucket(gram_hash(t, out->grams[g].gram), buckets) < k)
 			g++;
-		s->bucket_start[k] = (uint32_t)g;
+		out->bucket_start[k] = (uint32_t)g;
 	}
 }
 
@@ -374,11 +454,16 @@ void atoms_build(struct compilation *c, struct atomset *out)
 			out->always[out->nalways++] = (uint32_t)i;
 		}
 	}
-	step = choose_step(factors, out->n, step);
+	enum tables tabs;
+	step = choose_step(factors, out->n, step, &tabs);
 	out->step = step;
 	for(size_t i = 0; i < out->n; i++) {
-		for(size_t k = 0; k < factors[i].n; k++)
-			add_factor(&b, &factors[i].v[k], step, (uint32_t)i);
+		for(size_t k = 0; k < factors[i].n; k++) {
+			struct window w;
+			choose_window(&factors[i].v[k], step, tabs, &w);
+			add_factor(&b, &factors[i].v[k], step, &w, (uint32_t)i);
+		}
 	}
-	build_prefilter(&b);
+	build_table(&b, 0, &out->t4);
+	build_table(&b, 1, &out->t8);
 }

@@ -2,7 +2,7 @@
  *
  * An atom is one distinct pattern (DESIGN.md 2.1). atoms_build dedupes the
  * patterns of every rule into atoms, decides how each is found — through the
- * gram prefilter (the atom's rarest required 4-byte gram), on every line (no
+ * gram prefilter (the atom's rarest window of a required literal), on every line (no
  * usable gram), or lazily on demand (then-second, unless same line) — and
  * builds the prefilter tables that gen.c emits as C data. */
 #ifndef FSIG_ATOMS_H
@@ -28,17 +28,22 @@ struct atom {
 	size_t literal_len;
 };
 
-struct atomset {
-	struct atom *v;              /* arena-owned */
-	size_t n;
-	/* the prefilter, in the shape of struct fsig_prefilter */
-	unsigned step;
-	unsigned bits_log2;
+/* One table of the prefilter, in the shape of struct fsig_gramtab. */
+struct gramtab {
+	unsigned bits_log2;          /* 0: no grams */
 	uint64_t *bits;              /* (1 << bits_log2) / 64 words */
 	unsigned buckets_log2;
 	uint32_t *bucket_start;      /* (1 << buckets_log2) + 1 */
 	struct fsig_gram *grams;     /* sorted by bucket, then gram, then atom */
 	size_t ngrams;
+};
+
+struct atomset {
+	struct atom *v;              /* arena-owned */
+	size_t n;
+	/* the prefilter, in the shape of struct fsig_prefilter */
+	unsigned step;
+	struct gramtab t4, t8;       /* 4-byte and folded 8-byte grams */
 	struct fsig_factor *factors; /* confirmation strings of regex atoms' grams */
 	size_t nfactors;
 	uint32_t *always;            /* atoms checked on every line */

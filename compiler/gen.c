@@ -74,7 +74,7 @@ static void header(struct dynbuf *out, const char *origin)
 	comment_text(out, origin);
 	dynbuf_adds(out, ". Do not edit. */\n"
 	                 "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n"
-	                 "#include \"ruleset.h\"\n\n");
+	                 "#include \"probe.h\"\n#include \"ruleset.h\"\n\n");
 }
 
 static void gen_matcher_range(const struct atomset *atoms, size_t lo, size_t hi,
@@ -98,33 +98,79 @@ static void gen_matcher_range(const struct atomset *atoms, size_t lo, size_t hi,
 	}
 }
 
+/* One table of the prefilter as C data, its arrays named prefilter_NAME_*
+ * (grams in hex of `digits` digits); an empty table has none. */
+static void gen_gramtab(const struct gramtab *t, const char *name, int digits, struct dynbuf *out)
+{
+	if(!t->bits_log2)
+		return;
+	size_t words = ((size_t)1 << t->bits_log2) / 64;
+	dynbuf_printf(out, "static const uint64_t prefilter_%s_bits[%zu] = {\n", name, words);
+	for(size_t w = 0; w < words; w++) {
+		if(t->bits[w])
+			dynbuf_printf(out, "\t[%zu] = 0x%016" PRIx64 "u,\n", w, t->bits[w]);
+	}
+	dynbuf_adds(out, "};\n\n");
+
+	size_t nb = ((size_t)1 << t->buckets_log2) + 1;
+	dynbuf_printf(out, "static const uint32_t prefilter_%s_bucket_start[%zu] = {", name, nb);
+	for(size_t k = 0; k < nb; k++)
+		dynbuf_printf(out, "%s%" PRIu32 ",", k % 16 ? " " : "\n\t", t->bucket_start[k]);
+	dynbuf_adds(out, "\n};\n\n");
+
+	dynbuf_printf(out, "static const struct fsig_gram prefilter_%s_grams[%zu] = {\n", name,
+	              t->ngrams);
+	for(size_t g = 0; g < t->ngrams; g++)
+		dynbuf_printf(out, "\t{0x%0*" PRIx64 "u, %" PRIu32 ", %" PRId32 ", %" PRIu32 "},\n",
+		              digits, t->grams[g].gram, t->grams[g].atom,
+		              t->grams[g].offset, t->grams[g].factor);
+	dynbuf_adds(out, "};\n\n");
+}
+
+/* The initialiser of a struct fsig_gramtab for gen_gramtab's arrays. */
+static void gen_gramtab_init(const struct gramtab *t, const char *name, struct dynbuf *out)
+{
+	if(!t->bits_log2) {
+		dynbuf_printf(out, "\t\t.%s = {0, NULL, 0, NULL, NULL},\n", name);
+		return;
+	}
+	dynbuf_printf(out,
+	              "\t\t.%s = {%u, prefilter_%s_bits, %u, prefilter_%s_bucket_start, "
+	              "prefilter_%s_grams},\n",
+	              name, t->bits_log2, name, t->buckets_log2, name, name);
+}
+
+/* The probe loop instantiated with this rule set's constants (probe.h). */
+static void gen_probe(const struct atomset *a, struct dynbuf *out)
+{
+	if(!a->t4.bits_log2 && !a->t8.bits_log2)
+		return;
+	dynbuf_printf(out,
+	              "static void prefilter_probe(struct scanner *s, const unsigned char *p, size_t len,\n"
+	              "                            unsigned kinds)\n"
+	              "{\n"
+	              "\tfsig_probe_loop(s, p, len, kinds, %u,\n", a->step);
+	const struct gramtab *t[2] = { &a->t4, &a->t8 };
+	for(int k = 0; k < 2; k++) {
+		const char *name = k ? "g8" : "g4";
+		if(t[k]->bits_log2)
+			dynbuf_printf(out, "\t                prefilter_%s_bits, %u%s\n", name,
+			              t[k]->bits_log2, k ? ");" : ",");
+		else
+			dynbuf_printf(out, "\t                NULL, 0%s\n", k ? ");" : ",");
+	}
+	dynbuf_adds(out, "}\n\n");
+}
+
 static void gen_prefilter(const struct atomset *a, struct dynbuf *out)
 {
 	for(size_t i = 0; i < a->n; i++)
 		dynbuf_printf(out, "int fsig_atom_%zu(const unsigned char *line);\n", i);
 	dynbuf_adds(out, "\n");
-	size_t words = ((size_t)1 << a->bits_log2) / 64;
-	dynbuf_printf(out, "static const uint64_t prefilter_bits[%zu] = {\n", words);
-	for(size_t w = 0; w < words; w++) {
-		if(a->bits[w])
-			dynbuf_printf(out, "\t[%zu] = 0x%016" PRIx64 "u,\n", w, a->bits[w]);
-	}
-	dynbuf_adds(out, "};\n\n");
+	gen_gramtab(&a->t4, "g4", 8, out);
+	gen_gramtab(&a->t8, "g8", 16, out);
 
-	size_t nb = ((size_t)1 << a->buckets_log2) + 1;
-	dynbuf_printf(out, "static const uint32_t prefilter_bucket_start[%zu] = {", nb);
-	for(size_t k = 0; k < nb; k++)
-		dynbuf_printf(out, "%s%" PRIu32 ",", k % 16 ? " " : "\n\t", a->bucket_start[k]);
-	dynbuf_adds(out, "\n};\n\n");
-
-	dynbuf_printf(out, "static const struct fsig_gram prefilter_grams[%zu] = {\n",
-	              a->ngrams ? a->ngrams : 1);
-	for(size_t g = 0; g < a->ngrams; g++)
-		dynbuf_printf(out, "\t{0x%08" PRIx32 "u, %" PRIu32 ", %" PRId32 ", %" PRIu32 "},\n",
-		              a->grams[g].gram, a->grams[g].atom, a->grams[g].offset, a->grams[g].factor);
-	if(!a->ngrams)
-		dynbuf_adds(out, "\t{0, 0, -1, 0},\n");
-	dynbuf_adds(out, "};\n\n");
+	gen_probe(a, out);
 
 	dynbuf_printf(out, "static const struct fsig_factor prefilter_factors[%zu] = {\n",
 	              a->nfactors ? a->nfactors : 1);
@@ -405,13 +451,17 @@ static void gen_table_body(const struct compilation *c, const struct atomset *at
 	              "\t.atoms = atoms, .natoms = %zu,\n"
 	              "\t.rules = rules, .nrules = %zu,\n"
 	              "\t.prefilter = {\n"
-	              "\t\t.step = %u,\n"
-	              "\t\t.bits_log2 = %u, .bits = prefilter_bits,\n"
-	              "\t\t.buckets_log2 = %u, .bucket_start = prefilter_bucket_start,\n"
-	              "\t\t.grams = prefilter_grams, .factors = prefilter_factors,\n"
+	              "\t\t.probe = %s,\n"
+	              "\t\t.step = %u,\n",
+	              hash, atoms->n, c->nrules,
+	              atoms->t4.bits_log2 || atoms->t8.bits_log2 ? "prefilter_probe" : "NULL",
+	              atoms->step);
+	gen_gramtab_init(&atoms->t4, "g4", out);
+	gen_gramtab_init(&atoms->t8, "g8", out);
+	dynbuf_printf(out,
+	              "\t\t.factors = prefilter_factors,\n"
 	              "\t\t.always = prefilter_always, .nalways = %zu,\n"
 	              "\t},\n};\n",
-	              hash, atoms->n, c->nrules, atoms->step, atoms->bits_log2, atoms->buckets_log2,
 	              atoms->nalways);
 }
 

@@ -36,16 +36,21 @@ struct fsig_atom {
 	uint32_t literal_len;    /* a gram hit is confirmed in place, without the matcher */
 };
 
-/* Prefilter: a bit table of hashed 4-byte grams; a set bit may mean a
- * candidate. Candidate grams are confirmed in buckets, each entry naming the
- * atom that owns the gram; only those atoms' matchers run on the line.
+/* Prefilter: bit tables of hashed grams; a set bit may mean a candidate.
+ * Candidate grams are confirmed in buckets, each entry naming the atom that
+ * owns the gram; only those atoms' matchers run on the line.
  *
  * Every atom enters `step` consecutive grams of one of its required literals
- * (a window of step + 3 bytes), so any occurrence of that window covers
- * `step` consecutive gram positions, one of which is a multiple of `step`:
- * the scanner probes only those positions. */
+ * (a window of step + GRAM - 1 bytes), so any occurrence of that window
+ * covers `step` consecutive gram positions, one of which is a multiple of
+ * `step`: the scanner probes only those positions. There are two tables,
+ * probed at the same positions: 4-byte grams (exact bytes; a /i literal
+ * enters every case variant), and 8-byte grams, folded by ORing every byte
+ * with 0x20 (one entry for every case variant, and a /i literal costs no
+ * more than any other). An 8-byte gram is far rarer than a 4-byte one in a
+ * CI log: "ckage ru" where "ckag" is on every line that says "package". */
 struct fsig_gram {
-	uint32_t gram;           /* 4 bytes as loaded little-endian from the line */
+	uint64_t gram;           /* 4 bytes as loaded little-endian from the line, or 8 folded */
 	uint32_t atom;           /* index into atoms */
 	int32_t offset;          /* where the gram sits in the string that confirms it (the atom's
 	                            literal, or factors[factor - 1]); -1: nothing to confirm */
@@ -63,23 +68,44 @@ struct fsig_factor {
 	bool icase;
 };
 
-struct fsig_prefilter {
-	unsigned step;                   /* probe every step-th position of a line (>= 1) */
+/* One table: grams of one length. bits_log2 == 0: empty, never probed. */
+struct fsig_gramtab {
 	unsigned bits_log2;              /* the bit table has 1 << bits_log2 bits */
 	const uint64_t *bits;
 	unsigned buckets_log2;           /* 1 << buckets_log2 buckets, <= bits_log2 */
 	const uint32_t *bucket_start;    /* (1 << buckets_log2) + 1 offsets into grams */
 	const struct fsig_gram *grams;
+};
+
+struct scanner;
+
+struct fsig_prefilter {
+	/* The probe loop over a line, instantiated for these tables (probe.h);
+	 * NULL: no grams. kinds is the scanner's, passed through. */
+	void (*probe)(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds);
+	unsigned step;                   /* probe every step-th position of a line (>= 1) */
+	struct fsig_gramtab g4;          /* 4-byte grams */
+	struct fsig_gramtab g8;          /* 8-byte grams, folded (FSIG_FOLD8) */
 	const struct fsig_factor *factors;
 	const uint32_t *always;          /* non-lazy atoms without a usable gram: */
 	uint32_t nalways;                /* their matchers run on every line */
 };
 
-/* The gram hash shared by the generator and the scanner. */
+/* The fold of 8-byte grams: ASCII letters to lower case (other bytes move
+ * too, which only adds candidates that the confirmation rejects). */
+#define FSIG_FOLD8 UINT64_C(0x2020202020202020)
+
+/* The gram hashes shared by the generator and the scanner: the top bits
+ * of the product select the bit and the bucket. */
 static inline uint32_t fsig_gram_hash(uint32_t gram)
 {
 	return gram * 0x9E3779B1u;
 }
+static inline uint32_t fsig_gram8_hash(uint64_t folded)
+{
+	return (uint32_t)((folded * UINT64_C(0x9E3779B97F4A7C15)) >> 32);
+}
+
 static inline uint32_t fsig_gram_bit(uint32_t hash, unsigned bits_log2)
 {
 	return hash >> (32 - bits_log2);

@@ -15,11 +15,11 @@
 #include <string.h>
 
 #include "display.h"
+#include "probe.h"
 #include "reader.h"
 #include "xalloc.h"
 
 enum {
-	GRAM = 4,
 	MAX_EVENTS = 16,             /* section markers reported per physical line */
 	MAX_SECTION_NAME = 255,
 };
@@ -138,16 +138,16 @@ static inline void try_factor(struct scanner *s, uint32_t a, const struct fsig_f
 		try_atom(s, a, p, kinds);
 }
 
-/* The prefilter's bit for gram g at p[i] is set: the exact grams of its
- * bucket say which atoms to try. Kept out of the probe loop below so that
- * the loop's few values stay in registers. */
-static __attribute__((noinline)) void probe_bucket(struct scanner *s, const unsigned char *p,
-                                                   size_t len, size_t i, uint32_t g, unsigned kinds)
+/* The bit of gram g at p[i] (hash h) is set in table t: the exact grams of
+ * its bucket say which atoms to try. Called from the generated probe loop
+ * (probe.h), out of line so that the loop's few values stay in registers. */
+static void probe_bucket(struct scanner *s, const struct fsig_gramtab *t, const unsigned char *p,
+                         size_t len, size_t i, uint64_t g, uint32_t h, unsigned kinds)
 {
 	const struct fsig_prefilter *pf = &s->rs->prefilter;
-	uint32_t k = fsig_gram_bucket(fsig_gram_hash(g), pf->buckets_log2);
-	for(uint32_t j = pf->bucket_start[k]; j < pf->bucket_start[k + 1]; j++) {
-		const struct fsig_gram *e = &pf->grams[j];
+	uint32_t k = fsig_gram_bucket(h, t->buckets_log2);
+	for(uint32_t j = t->bucket_start[k]; j < t->bucket_start[k + 1]; j++) {
+		const struct fsig_gram *e = &t->grams[j];
 		if(e->gram != g)
 			continue;
 		if(e->offset < 0)
@@ -160,22 +160,25 @@ static __attribute__((noinline)) void probe_bucket(struct scanner *s, const unsi
 	}
 }
 
+void scan_probe_bucket4(struct scanner *s, const unsigned char *p, size_t len, size_t i,
+                        uint32_t g, unsigned kinds)
+{
+	probe_bucket(s, &s->rs->prefilter.g4, p, len, i, g, fsig_gram_hash(g), kinds);
+}
+
+void scan_probe_bucket8(struct scanner *s, const unsigned char *p, size_t len, size_t i,
+                        uint64_t g, unsigned kinds)
+{
+	probe_bucket(s, &s->rs->prefilter.g8, p, len, i, g, fsig_gram8_hash(g), kinds);
+}
+
 /* Slide the gram prefilter over p[0..len) and run candidate matchers of the
- * atoms that read this kind of text (TEXT_*). The probe — load 4 bytes,
- * multiply, shift, test a bit — is most of a scan's time. */
+ * atoms that read this kind of text (TEXT_*). */
 static void prefilter(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds)
 {
 	const struct fsig_prefilter *pf = &s->rs->prefilter;
-	const uint64_t *bits = pf->bits;
-	const unsigned bshift = 32 - pf->bits_log2;
-	const size_t step = pf->step;
-	for(size_t i = 0; i + GRAM <= len; i += step) {
-		uint32_t g;
-		memcpy(&g, p + i, sizeof g);
-		uint32_t b = fsig_gram_hash(g) >> bshift;
-		if(bits[b >> 6] & ((uint64_t)1 << (b & 63)))
-			probe_bucket(s, p, len, i, g, kinds);
-	}
+	if(pf->probe)
+		pf->probe(s, p, len, kinds);
 	for(uint32_t k = 0; k < pf->nalways; k++)
 		try_atom(s, pf->always[k], p, kinds);
 }
