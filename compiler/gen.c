@@ -140,26 +140,55 @@ static void gen_gramtab_init(const struct gramtab *t, const char *name, struct d
 	              name, t->bits_log2, name, t->buckets_log2, name, name);
 }
 
-/* The probe loop instantiated with this rule set's constants (probe.h). */
+/* The probe and find loops instantiated with this rule set's constants
+ * (probe.h): scalar, and with AVX-512 where the C compiler has it, with
+ * the byte permutations of its lanes (byte b of lane k is the text's byte
+ * k * step + b). */
 static void gen_probe(const struct atomset *a, struct dynbuf *out)
 {
 	if(!a->t4.bits_log2 && !a->t8.bits_log2)
 		return;
-	dynbuf_printf(out,
-	              "static void prefilter_probe(struct scanner *s, const unsigned char *p, size_t len,\n"
-	              "                            unsigned kinds)\n"
-	              "{\n"
-	              "\tfsig_probe_loop(s, p, len, kinds, %u,\n", a->step);
+	dynbuf_printf(out, "#define PREFILTER_ARGS %u", a->step);
 	const struct gramtab *t[2] = { &a->t4, &a->t8 };
 	for(int k = 0; k < 2; k++) {
-		const char *name = k ? "g8" : "g4";
 		if(t[k]->bits_log2)
-			dynbuf_printf(out, "\t                prefilter_%s_bits, %u%s\n", name,
-			              t[k]->bits_log2, k ? ");" : ",");
+			dynbuf_printf(out, ", prefilter_%s_bits, %u", k ? "g8" : "g4", t[k]->bits_log2);
 		else
-			dynbuf_printf(out, "\t                NULL, 0%s\n", k ? ");" : ",");
+			dynbuf_adds(out, ", NULL, 0");
 	}
-	dynbuf_adds(out, "}\n\n");
+	dynbuf_adds(out,
+	            "\n\n"
+	            "static void prefilter_probe(struct scanner *s, const unsigned char *p, size_t len,\n"
+	            "                            unsigned kinds)\n"
+	            "{\n\tfsig_probe_loop(s, p, len, kinds, PREFILTER_ARGS);\n}\n\n"
+	            "static size_t prefilter_find(const unsigned char *p, size_t n)\n"
+	            "{\n\treturn fsig_find_loop(p, n, PREFILTER_ARGS);\n}\n\n"
+	            "#ifdef FSIG_HAVE_AVX512\n");
+	for(int g = 4; g <= 8; g += 4) {
+		dynbuf_printf(out, "static const unsigned char prefilter_idx%d[64] = {", g);
+		for(int j = 0; j < 64; j++) {
+			int k = j / g, b = j % g;
+			int v = g == 4 && j >= 32 ? 0 : k * (int)a->step + b;
+			dynbuf_printf(out, "%s%d,", j % 16 ? " " : "\n\t", v);
+		}
+		dynbuf_adds(out, "\n};\n");
+	}
+	dynbuf_adds(out,
+	            "\nstatic FSIG_AVX512 void prefilter_probe_avx512(struct scanner *s, const unsigned char *p,\n"
+	            "                                               size_t len, unsigned kinds)\n"
+	            "{\n"
+	            "\tfsig_probe_loop_avx512(s, p, len, kinds, PREFILTER_ARGS, prefilter_idx4, prefilter_idx8);\n"
+	            "}\n\n"
+	            "static FSIG_AVX512 size_t prefilter_find_avx512(const unsigned char *p, size_t n)\n"
+	            "{\n"
+	            "\treturn fsig_find_loop_avx512(p, n, PREFILTER_ARGS, prefilter_idx4, prefilter_idx8);\n"
+	            "}\n"
+	            "#define PREFILTER_PROBE_AVX512 prefilter_probe_avx512\n"
+	            "#define PREFILTER_FIND_AVX512 prefilter_find_avx512\n"
+	            "#else\n"
+	            "#define PREFILTER_PROBE_AVX512 NULL\n"
+	            "#define PREFILTER_FIND_AVX512 NULL\n"
+	            "#endif\n\n");
 }
 
 static void gen_prefilter(const struct atomset *a, struct dynbuf *out)
@@ -443,6 +472,7 @@ static void gen_table_body(const struct compilation *c, const struct atomset *at
 {
 	char hash[17];
 	gen_ruleset_hash(c, atoms, hash);
+	bool grams = atoms->t4.bits_log2 || atoms->t8.bits_log2;
 	gen_prefilter(atoms, out);
 	gen_rules(c, out);
 	dynbuf_printf(out,
@@ -451,11 +481,12 @@ static void gen_table_body(const struct compilation *c, const struct atomset *at
 	              "\t.atoms = atoms, .natoms = %zu,\n"
 	              "\t.rules = rules, .nrules = %zu,\n"
 	              "\t.prefilter = {\n"
-	              "\t\t.probe = %s,\n"
+	              "\t\t.probe = %s, .probe_avx512 = %s,\n"
+	              "\t\t.find = %s, .find_avx512 = %s,\n"
 	              "\t\t.step = %u,\n",
-	              hash, atoms->n, c->nrules,
-	              atoms->t4.bits_log2 || atoms->t8.bits_log2 ? "prefilter_probe" : "NULL",
-	              atoms->step);
+	              hash, atoms->n, c->nrules, grams ? "prefilter_probe" : "NULL",
+	              grams ? "PREFILTER_PROBE_AVX512" : "NULL", grams ? "prefilter_find" : "NULL",
+	              grams ? "PREFILTER_FIND_AVX512" : "NULL", atoms->step);
 	gen_gramtab_init(&atoms->t4, "g4", out);
 	gen_gramtab_init(&atoms->t8, "g8", out);
 	dynbuf_printf(out,

@@ -74,4 +74,157 @@ fsig_probe_loop(struct scanner *s, const unsigned char *p, size_t len, unsigned 
 		fsig_probe_at(s, p, len, i, kinds, b4, bits4, b8, bits8);
 }
 
+/* Whether the gram(s) at p[i] have a set bit in a table. */
+static inline __attribute__((always_inline)) int
+fsig_probe_bit(const unsigned char *p, size_t i, const uint64_t *b4, unsigned bits4,
+               const uint64_t *b8, unsigned bits8)
+{
+	if(!bits8) {
+		uint32_t g;
+		memcpy(&g, p + i, sizeof g);
+		return fsig_bit_set(b4, fsig_gram_hash(g) >> (32 - bits4));
+	}
+	uint64_t g8;
+	memcpy(&g8, p + i, sizeof g8);
+	int hit = fsig_bit_set(b8, fsig_gram8_hash(g8 | FSIG_FOLD8) >> (32 - bits8));
+	if(bits4)
+		hit |= fsig_bit_set(b4, fsig_gram_hash((uint32_t)g8) >> (32 - bits4));
+	return hit;
+}
+
+/* The first of the positions 0, step, 2 step, ... of p[0..n) whose grams
+ * have a set bit, or n: the scanner skips the lines before it unread, as
+ * nothing can match there. p[0..n) is many lines (the rest of a chunk,
+ * padded): a window inside one of them still covers step consecutive
+ * positions, one of which is probed; grams across a '\n' only stop the
+ * skip early. */
+static inline __attribute__((always_inline)) size_t
+fsig_find_loop(const unsigned char *p, size_t n, size_t step, const uint64_t *b4, unsigned bits4,
+               const uint64_t *b8, unsigned bits8)
+{
+	const size_t last = bits4 ? 4 : 8;
+	if(n < last)
+		return n;
+	size_t end = n - last + 1;
+	size_t i = 0;
+	for(; i + step < end; i += 2 * step) {
+		int a = fsig_probe_bit(p, i, b4, bits4, b8, bits8);
+		int b = fsig_probe_bit(p, i + step, b4, bits4, b8, bits8);
+		if(a | b)
+			return a ? i : i + step;
+	}
+	if(i < end && fsig_probe_bit(p, i, b4, bits4, b8, bits8))
+		return i;
+	return n;
+}
+
+/* The same probes, eight positions at a time, with AVX-512 (F, BW, DQ, VL
+ * and VBMI: Ice Lake, Zen 4 and later). One 64-byte load holds the grams of
+ * eight positions step bytes apart (step <= 8: 7 * 8 + 8 bytes); vpermb
+ * lines them up as eight 4-byte and eight 8-byte lanes (idx4, idx8 from the
+ * generated code: byte b of lane k is k * step + b); the lanes are hashed
+ * with vector multiplies, their bit-table words fetched with a gather, and
+ * only lanes whose bit is set go to the buckets, as in the scalar loop. The
+ * load reads up to 63 bytes past a position, and a position is at most len
+ * - 4: within the '\n' and FSIG_PAD bytes every line is followed by. */
+#if defined(__GNUC__) && defined(__x86_64__)
+#include <immintrin.h>
+#define FSIG_HAVE_AVX512 1
+#define FSIG_AVX512 __attribute__((target("avx2,avx512f,avx512bw,avx512dq,avx512vl,avx512vbmi")))
+
+/* The probes of eight positions step bytes apart starting at p, as bit
+ * masks of the lanes whose bit is set in each table. */
+static inline __attribute__((always_inline)) FSIG_AVX512 void
+fsig_probe8_avx512(const unsigned char *p, __mmask8 valid, const uint64_t *b4, unsigned bits4,
+                   const uint64_t *b8, unsigned bits8, __m512i perm4, __m512i perm8,
+                   __mmask8 *hit4, __mmask8 *hit8)
+{
+	const __m512i one = _mm512_set1_epi64(1), low6 = _mm512_set1_epi64(63);
+	__m512i text = _mm512_loadu_si512(p);
+	*hit4 = *hit8 = 0;
+	if(bits4) {
+		const __m256i k4 = _mm256_set1_epi32((int)0x9E3779B1u);
+		__m256i g = _mm512_castsi512_si256(_mm512_permutexvar_epi8(perm4, text));
+		__m256i bit = _mm256_srli_epi32(_mm256_mullo_epi32(g, k4), 32 - bits4);
+		__m512i bit64 = _mm512_cvtepu32_epi64(bit);
+		__m512i word = _mm512_mask_i64gather_epi64(_mm512_setzero_si512(), valid,
+		                                           _mm512_srli_epi64(bit64, 6), b4, 8);
+		*hit4 = _mm512_mask_test_epi64_mask(
+		    valid, _mm512_srlv_epi64(word, _mm512_and_si512(bit64, low6)), one);
+	}
+	if(bits8) {
+		const __m512i k8 = _mm512_set1_epi64((long long)UINT64_C(0x9E3779B97F4A7C15));
+		const __m512i fold = _mm512_set1_epi64((long long)FSIG_FOLD8);
+		__m512i f = _mm512_or_si512(_mm512_permutexvar_epi8(perm8, text), fold);
+		__m512i bit = _mm512_srli_epi64(_mm512_mullo_epi64(f, k8), 64 - bits8);
+		__m512i word = _mm512_mask_i64gather_epi64(_mm512_setzero_si512(), valid,
+		                                           _mm512_srli_epi64(bit, 6), b8, 8);
+		*hit8 = _mm512_mask_test_epi64_mask(
+		    valid, _mm512_srlv_epi64(word, _mm512_and_si512(bit, low6)), one);
+	}
+}
+
+/* The lanes of the eight positions from i that are inside end. */
+static inline __attribute__((always_inline)) __mmask8
+fsig_valid8(size_t i, size_t end, size_t step)
+{
+	size_t left = (end - i + step - 1) / step;
+	return left >= 8 ? 0xff : (__mmask8)((1u << left) - 1);
+}
+
+static inline __attribute__((always_inline)) FSIG_AVX512 void
+fsig_probe_loop_avx512(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds,
+                       size_t step, const uint64_t *b4, unsigned bits4, const uint64_t *b8,
+                       unsigned bits8, const unsigned char *idx4, const unsigned char *idx8)
+{
+	const size_t last = bits4 ? 4 : 8;
+	if(len < last)
+		return;
+	const size_t end = len - last + 1;  /* probe positions are < end */
+	const __m512i perm4 = _mm512_loadu_si512(idx4), perm8 = _mm512_loadu_si512(idx8);
+	for(size_t i = 0; i < end; i += 8 * step) {
+		__mmask8 hit4, hit8;
+		fsig_probe8_avx512(p + i, fsig_valid8(i, end, step), b4, bits4, b8, bits8, perm4,
+		                   perm8, &hit4, &hit8);
+		/* Lanes in order of position, the 4-byte table first, as the
+		 * scalar loop visits them. */
+		for(unsigned m = (unsigned)hit4 | (unsigned)hit8; m; m &= m - 1) {
+			unsigned k = (unsigned)__builtin_ctz(m);
+			size_t at = i + k * step;
+			if(hit4 >> k & 1) {
+				uint32_t g;
+				memcpy(&g, p + at, sizeof g);
+				scan_probe_bucket4(s, p, len, at, g, kinds);
+			}
+			if(hit8 >> k & 1) {
+				uint64_t g;
+				memcpy(&g, p + at, sizeof g);
+				scan_probe_bucket8(s, p, len, at, g | FSIG_FOLD8, kinds);
+			}
+		}
+	}
+}
+
+/* fsig_find_loop with AVX-512, as fsig_probe_loop_avx512 probes. */
+static inline __attribute__((always_inline)) FSIG_AVX512 size_t
+fsig_find_loop_avx512(const unsigned char *p, size_t n, size_t step, const uint64_t *b4,
+                      unsigned bits4, const uint64_t *b8, unsigned bits8,
+                      const unsigned char *idx4, const unsigned char *idx8)
+{
+	const size_t last = bits4 ? 4 : 8;
+	if(n < last)
+		return n;
+	const size_t end = n - last + 1;
+	const __m512i perm4 = _mm512_loadu_si512(idx4), perm8 = _mm512_loadu_si512(idx8);
+	for(size_t i = 0; i < end; i += 8 * step) {
+		__mmask8 hit4, hit8;
+		fsig_probe8_avx512(p + i, fsig_valid8(i, end, step), b4, bits4, b8, bits8, perm4,
+		                   perm8, &hit4, &hit8);
+		if(hit4 | hit8)
+			return i + (size_t)__builtin_ctz((unsigned)hit4 | (unsigned)hit8) * step;
+	}
+	return n;
+}
+#endif
+
 #endif

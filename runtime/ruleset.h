@@ -83,6 +83,12 @@ struct fsig_prefilter {
 	/* The probe loop over a line, instantiated for these tables (probe.h);
 	 * NULL: no grams. kinds is the scanner's, passed through. */
 	void (*probe)(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds);
+	/* The same loop with AVX-512, used where the CPU has it; NULL: not built. */
+	void (*probe_avx512)(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds);
+	/* The first probed position of p[0..n) with a set bit, or n (probe.h):
+	 * the lines before it are skipped. NULL with probe. */
+	size_t (*find)(const unsigned char *p, size_t n);
+	size_t (*find_avx512)(const unsigned char *p, size_t n);
 	unsigned step;                   /* probe every step-th position of a line (>= 1) */
 	struct fsig_gramtab g4;          /* 4-byte grams */
 	struct fsig_gramtab g8;          /* 8-byte grams, folded (FSIG_FOLD8) */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "display.h"
+#include "lineskip.h"
 #include "probe.h"
 #include "reader.h"
 #include "xalloc.h"
@@ -26,6 +27,9 @@ enum {
 
 struct scanner {
 	const struct fsig_ruleset *rs;
+	void (*probe)(struct scanner *, const unsigned char *, size_t, unsigned);  /* or NULL */
+	size_t (*find)(const unsigned char *, size_t);  /* NULL: no line is skipped */
+	size_t (*lineskip)(const unsigned char *, size_t, uint64_t *);
 	uint32_t *stamp;             /* per atom: the line generation it was last tried on */
 	uint32_t gen;                /* current line generation (wraps: stamps reset) */
 	uint32_t *hits;              /* atoms found on the current line */
@@ -40,10 +44,37 @@ struct scanner {
 	size_t overflow;             /* sections opened beyond SCAN_MAX_SECTIONS */
 };
 
+/* Whether this CPU runs the AVX-512 probe loop (probe.h), unless
+ * FAILSIG_NO_AVX512 is set (to anything but "" or "0"): the tests compare
+ * the two loops, and a user can rule out the vector unit. */
+static bool use_avx512(void)
+{
+	const char *no = getenv("FAILSIG_NO_AVX512");
+	if(no && *no && strcmp(no, "0") != 0)
+		return false;
+#ifdef FSIG_HAVE_AVX512
+	return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+	       __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+	       __builtin_cpu_supports("avx512vbmi");
+#else
+	return false;
+#endif
+}
+
 struct scanner *scanner_new(const struct fsig_ruleset *rs)
 {
 	struct scanner *s = xcalloc(1, sizeof *s);
 	s->rs = rs;
+	bool avx512 = rs->prefilter.probe_avx512 && use_avx512();
+	s->probe = avx512 ? rs->prefilter.probe_avx512 : rs->prefilter.probe;
+	/* Atoms tried on every line rule out skipping lines. */
+	if(!rs->prefilter.nalways)
+		s->find = avx512 ? rs->prefilter.find_avx512 : rs->prefilter.find;
+	s->lineskip = lineskip;
+#ifdef FSIG_HAVE_AVX512
+	if(use_avx512())
+		s->lineskip = lineskip_avx512;
+#endif
 	s->stamp = xcalloc(rs->natoms ? rs->natoms : 1, sizeof *s->stamp);
 	s->hits = xcalloc(rs->natoms ? rs->natoms : 1, sizeof *s->hits);
 	for(uint32_t a = 0; a < rs->natoms; a++) {
@@ -177,8 +208,8 @@ void scan_probe_bucket8(struct scanner *s, const unsigned char *p, size_t len, s
 static void prefilter(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds)
 {
 	const struct fsig_prefilter *pf = &s->rs->prefilter;
-	if(pf->probe)
-		pf->probe(s, p, len, kinds);
+	if(s->probe)
+		s->probe(s, p, len, kinds);
 	for(uint32_t k = 0; k < pf->nalways; k++)
 		try_atom(s, pf->always[k], p, kinds);
 }
@@ -251,6 +282,46 @@ static size_t display(struct scanner *s, const unsigned char *raw, size_t len)
 	return n;
 }
 
+/* The next ESC and '\r' at or after p (or end), found again only when
+ * passed (or NULL: not yet). */
+static void next_special(const unsigned char *p, const unsigned char *end,
+                         const unsigned char **esc, const unsigned char **cr)
+{
+	if(!*esc || *esc < p) {
+		*esc = memchr(p, 0x1b, (size_t)(end - p));
+		*esc = *esc ? *esc : end;
+	}
+	if(!*cr || *cr < p) {
+		*cr = memchr(p, '\r', (size_t)(end - p));
+		*cr = *cr ? *cr : end;
+	}
+}
+
+/* Skip the lines from p (a line start) that cannot hold an atom: those
+ * before the prefilter's next set bit (*stop, found again when passed),
+ * before the next ESC or '\r' and before the next "section_" line, which
+ * need the display pass. Counts them into *lineno; returns the start of
+ * the line to scan, or end. */
+static const unsigned char *skip(struct scanner *s, const unsigned char *p,
+                                 const unsigned char *end, const unsigned char **stop,
+                                 const unsigned char **esc, const unsigned char **cr,
+                                 uint64_t *lineno)
+{
+	if(!*stop || *stop < p)
+		*stop = p + s->find(p, (size_t)(end - p));
+	next_special(p, end, esc, cr);
+	const unsigned char *limit = *stop;
+	limit = *esc < limit ? *esc : limit;
+	limit = *cr < limit ? *cr : limit;
+	if(limit == end)
+		return p + s->lineskip(p, (size_t)(end - p), lineno);
+	/* Up to the start of the line holding `limit` (a short way back). */
+	const unsigned char *q = limit;
+	while(q > p && q[-1] != '\n')
+		q--;
+	return q > p ? p + s->lineskip(p, (size_t)(q - p), lineno) : p;
+}
+
 int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
                 const int *want_all_lines, struct scan_stats *stats)
 {
@@ -263,21 +334,22 @@ int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
 		bool first = true;
 		/* The next ESC and '\r' at or after p, found once per chunk and again
 		 * only when passed: cheaper than asking display_is_plain per line. */
-		const unsigned char *esc = p, *cr = p;
+		const unsigned char *esc = NULL, *cr = NULL;
+		/* The first probed position with a set bit (s->find), or NULL. */
+		const unsigned char *stop = NULL;
 		while(p < c.end) {
+			if(s->find && !*want_all_lines && !(first && c.continues)) {
+				p = skip(s, p, c.end, &stop, &esc, &cr, &lineno);
+				first = false;
+				if(p == c.end)
+					break;
+			}
 			const unsigned char *nl = memchr(p, '\n', (size_t)(c.end - p));
 			size_t raw_len = (size_t)(nl - p);
 			if(!(first && c.continues))
 				lineno++;
 			first = false;
-			if(esc < p) {
-				esc = memchr(p, 0x1b, (size_t)(c.end - p));
-				esc = esc ? esc : c.end;
-			}
-			if(cr < p) {
-				cr = memchr(p, '\r', (size_t)(c.end - p));
-				cr = cr ? cr : c.end;
-			}
+			next_special(p, c.end, &esc, &cr);
 			bool plain = esc > nl && cr > nl &&
 			             !(raw_len >= 8 && memcmp(p, "section_", 8) == 0);
 

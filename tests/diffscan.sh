@@ -11,7 +11,8 @@
 # DIFFSCAN_STATES caps each pattern's DFA (default 150 for 50 cases or fewer,
 # else 2000, failsigc's limit); DIFFSCAN_ARGS passes more options to the tool
 # (see BUILD/tests/diffscan -h); DIFFSCAN_JOBS tools run side by side
-# (default: one per core, at most 4).
+# (default: one per core, at most 4, and at least 2: every other one scans
+# with the scalar probe loop).
 # Failing cases are kept under DIFFSCAN_WORKDIR (default a new /tmp
 # directory, printed); `BUILD/tests/diffscan -s SEED -n 1` replays one.
 build=${1:-build}
@@ -65,6 +66,7 @@ fi
 # in seed order.
 jobs=${DIFFSCAN_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
 [ "$jobs" -gt 4 ] && jobs=4
+[ "$jobs" -lt 2 ] && jobs=2
 [ "$jobs" -gt "$cases" ] && jobs=$cases
 [ "$jobs" -lt 1 ] && jobs=1
 out=$(mktemp -d)
@@ -73,8 +75,12 @@ i=0
 first=$seed
 while [ "$i" -lt "$jobs" ]; do
 	n=$(( (cases - i + jobs - 1) / jobs ))
+	# Odd-numbered tools scan with the scalar probe loop, the others with
+	# AVX-512 where the CPU has it (runtime/probe.h): both are compared
+	# with the reference.
+	no_avx512=$((i % 2))
 	# shellcheck disable=SC2086 # DIFFSCAN_ARGS is a list of options
-	"$tool" "$@" -s "$first" -n "$n" $DIFFSCAN_ARGS >"$out/$i" 2>&1 &
+	FAILSIG_NO_AVX512=$no_avx512 "$tool" "$@" -s "$first" -n "$n" $DIFFSCAN_ARGS >"$out/$i" 2>&1 &
 	echo $! >"$out/$i.pid"
 	first=$((first + n))
 	i=$((i + 1))

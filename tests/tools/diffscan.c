@@ -86,6 +86,7 @@ static struct {
 	int build_timeout;         /* seconds */
 	bool reference_only;       /* -R: no failsig, only the checks of the reference */
 	int max_states;            /* DFA states of one generated pattern, at most */
+	int grams_pct;             /* % of cases whose every pattern has a prefilter gram */
 } opt = {
 	.failsigc = "build/failsigc",
 	.seed = 1,
@@ -96,6 +97,7 @@ static struct {
 	.huge_permille = 20,
 	.build_timeout = 120,
 	.max_states = MAX_ATOM_STATES,
+	.grams_pct = 40,
 };
 
 static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -889,6 +891,8 @@ struct kase {
 	int nmodel;
 	int refused;                   /* patterns failsigc refused (replaced) */
 	size_t bufsize;                /* 0: FAILSIG_BUFSIZE unset */
+	bool grams_only;               /* every pattern has a prefilter gram: no atom runs on every
+	                                  line, so the scanner skips lines (runtime/scan.c) */
 	/* hot strings for the log */
 	const unsigned char *hot[MAX_RULES * MAX_PATS];
 	size_t hotlen[MAX_RULES * MAX_PATS];
@@ -1063,15 +1067,17 @@ static struct pat *gen_pattern(struct kase *k, struct gen *g)
 		return k->pats[rn((unsigned)k->npats)];  /* the same atom in two rules */
 	bool raw = chance(7);
 	struct pat *p = NULL;
+	struct rx_factors f;
 	for(int attempt = 0; !p && attempt < 20; attempt++) {
 		p = chance(35) ? gen_literal(k, g, raw) : gen_regex(k, g, raw);
 		if(p && !pattern_ok(p))
+			p = NULL;
+		if(p && k->grams_only && !rx_required_factors(k->A, p->rx, 4, &f))
 			p = NULL;
 	}
 	if(!p)
 		p = make_literal(k, g, (const unsigned char *)"abcd", 4, raw);
 	k->pats[k->npats++] = p;
-	struct rx_factors f;
 	if(rx_required_factors(k->A, p->rx, 4, &f))
 		stat_gram[p->regex]++;
 	else
@@ -1840,6 +1846,7 @@ static void run_case(uint64_t seed)
 	hs = (hs ^ (hs >> 31)) * 0x7fb5d329728ea185u;
 	hs ^= hs >> 27;
 	bool huge = (int)(hs % 1000) < opt.huge_permille;
+	k->grams_only = (int)((hs >> 10) % 100) < opt.grams_pct;
 
 	/* Rules. */
 	k->nrules = huge ? range(1, 8) : chance(10) ? range(1, 3) : range(1, MAX_RULES);
@@ -2093,7 +2100,8 @@ static void run_case(uint64_t seed)
 static void usage(void)
 {
 	fputs("usage: diffscan [-c FAILSIGC] [-s SEED] [-n CASES] [-w WORKDIR] [-k] [-M]\n"
-	      "                [-b PCT] [-l PERMILLE] [-H PERMILLE] [-T SECONDS] [-R] [-S STATES]\n"
+	      "                [-b PCT] [-l PERMILLE] [-H PERMILLE] [-G PCT] [-T SECONDS] [-R]\n"
+	      "                [-S STATES]\n"
 	      "  -c FAILSIGC  the rule compiler (default build/failsigc)\n"
 	      "  -s SEED      seed of the first case (default 1); case i has seed SEED+i,\n"
 	      "               so `-s S -n 1` replays case S\n"
@@ -2106,12 +2114,14 @@ static void usage(void)
 	      "  -l PERMILLE  per mille of long lines (default 15)\n"
 	      "  -H PERMILLE  per mille of cases with a line of 4 MiB or more, matched in\n"
 	      "               pieces (default 20)\n"
+	      "  -G PCT       percent of cases whose every pattern has a prefilter gram, so\n"
+	      "               that the scanner skips lines unread (default 40)\n"
 	      "  -T SECONDS   a build that takes longer fails the case (default 120)\n"
 	      "  -R           reference checks only (display model, own matcher, factors):\n"
 	      "               no failsig build, thousands of cases a minute\n"
 	      "  -S STATES    DFA states of one pattern, at most (default 2000, failsigc's\n"
 	      "               limit); smaller patterns make quicker builds\n"
-	      "Replaying a case needs the same -S -b -l -H as the run that found it.\n",
+	      "Replaying a case needs the same -S -b -l -H -G as the run that found it.\n",
 	      stderr);
 	exit(2);
 }
@@ -2119,7 +2129,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	int c;
-	while((c = getopt(argc, argv, "c:s:n:w:kMb:l:H:T:RS:h")) != -1) {
+	while((c = getopt(argc, argv, "c:s:n:w:kMb:l:H:G:T:RS:h")) != -1) {
 		switch(c) {
 		case 'c': opt.failsigc = optarg; break;
 		case 's': opt.seed = strtoull(optarg, NULL, 10); break;
@@ -2130,6 +2140,7 @@ int main(int argc, char **argv)
 		case 'b': opt.bufsize_pct = atoi(optarg); break;
 		case 'l': opt.long_pct = atoi(optarg); break;
 		case 'H': opt.huge_permille = atoi(optarg); break;
+		case 'G': opt.grams_pct = atoi(optarg); break;
 		case 'T': opt.build_timeout = atoi(optarg); break;
 		case 'R': opt.reference_only = true; break;
 		case 'S': opt.max_states = atoi(optarg); break;
@@ -2160,10 +2171,11 @@ int main(int argc, char **argv)
 		mkdir(opt.workdir, 0755);
 	}
 	printf("1..%ld\n", opt.cases);
-	printf("# diffscan: seeds %llu..%llu (replay one: -s SEED -n 1 -S %d -b %d -l %d -H %d), "
+	printf("# diffscan: seeds %llu..%llu (replay one: -s SEED -n 1 -S %d -b %d -l %d -H %d -G %d), "
 	       "work directory %s\n",
 	       (unsigned long long)opt.seed, (unsigned long long)(opt.seed + (uint64_t)opt.cases - 1),
-	       opt.max_states, opt.bufsize_pct, opt.long_pct, opt.huge_permille, opt.workdir);
+	       opt.max_states, opt.bufsize_pct, opt.long_pct, opt.huge_permille, opt.grams_pct,
+	       opt.workdir);
 	fflush(stdout);
 	for(long i = 0; i < opt.cases; i++)
 		run_case(opt.seed + (uint64_t)i);

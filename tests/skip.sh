@@ -1,0 +1,93 @@
+#!/bin/sh
+# skip.sh BUILD — the scanner's line skipping (runtime/scan.c, lineskip.c).
+#
+# When no rule needs every line, the scanner skips the lines before the
+# prefilter's next set bit without reading them one by one. A skipped line
+# still counts, and a line that needs the display pass is never skipped:
+# a pattern split by an ANSI escape, a line with a '\r', and a
+# section marker without its "\r\e[0K" tail (which opens or closes a
+# section however plain it looks). The log puts each of these after
+# thousands of plain lines, at odd offsets from 16- and 64-byte blocks; the
+# hits must be on the right lines, in the right sections, with the AVX-512
+# loops and without them, and the same as `failsig explain` (which reads
+# every line).
+build=$(cd "${1:-build}" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+bad() { n=$((n + 1)); echo "not ok $n - $1"; }
+
+cat >"$tmp/skip.rules" <<'EOF'
+rule reset "connection reset" { ticket "t" match "Connection reset by peer" example "Connection reset by peer" }
+rule quota "disk quota" { ticket "t" match "Disk quota exceeded" example "Disk quota exceeded" }
+rule inbuild "only inside section build" { ticket "t" match "Segmentation fault in stage" section build example "Segmentation fault in stage" }
+rule folded "case-insensitive" { ticket "t" match /kernel panic - not syncing/i example "Kernel Panic - not syncing" }
+EOF
+if ! "$build/failsigc" build "$tmp/skip.rules" -o "$tmp/skip" 2>"$tmp/err"; then
+	bad "build the rules: $(head -1 "$tmp/err")"
+	echo "1..$n"
+	exit 1
+fi
+
+# filler LINES WIDTH: plain lines of 1..WIDTH bytes, none matching.
+filler() {
+	awk -v n="$1" -v w="$2" 'BEGIN { for(i = 1; i <= n; i++) {
+		s = sprintf("[%6d] compiling module Data.Filler%d ok", i, i % 97)
+		print substr(s "................................................................................", 1, 1 + (i * 7) % w) } }'
+}
+{
+	filler 3001 120                                        # lines 1..3001
+	printf 'Connection re\033[0mset by peer\n'              # 3002: split by an escape
+	filler 777 70                                          # 3003..3779
+	printf 'Disk quota XXXX\rDisk quota exceeded\n'       # 3780: after a '\r'
+	filler 64 200                                          # 3781..3844
+	printf 'section_start:1700000000:build\n'              # 3845: marker, no tail
+	filler 1500 90                                         # 3846..5345
+	printf 'Segmentation fault in stage 2\n'               # 5346: in section build
+	filler 33 150                                          # 5347..5379
+	printf 'section_end:1700000001:build\n'                # 5380: closes it
+	filler 2000 64                                         # 5381..7380
+	printf 'Segmentation fault in stage 3\n'               # 7381: outside: no hit
+	filler 5 10                                            # 7382..7386
+	printf 'KERNEL PANIC - NOT SYNCING: fatal\n'           # 7387
+	filler 4000 255                                        # 7388..11387
+	printf 'Connection reset by peer\n'                    # 11388: plain
+} >"$tmp/log"
+
+hits() {  # the (rule line) pairs of a JSON scan or explain, sorted
+	tr '{' '\n' <"$1" | sed -n 's/.*"id":"\([a-z]*\)".*/\1/p; s/^"line":\([0-9]*\),.*/L\1/p' |
+		awk '/^L/ { print rule, substr($0, 2); next } { rule = $0 }' | sort -u
+}
+
+want='folded 7387
+inbuild 5346
+quota 3780
+reset 11388
+reset 3002'
+
+FAILSIG_NO_AVX512=0 "$tmp/skip" scan --format json "$tmp/log" >"$tmp/avx.json"
+FAILSIG_NO_AVX512=1 "$tmp/skip" scan --format json "$tmp/log" >"$tmp/scalar.json"
+got=$(hits "$tmp/avx.json")
+if [ "$got" = "$want" ]; then ok "scan: every hit on its line and in its section"; else
+	bad "scan: hits"; echo "$got" | sed 's/^/#   got:  /'; echo "$want" | sed 's/^/#   want: /'
+fi
+if cmp -s "$tmp/avx.json" "$tmp/scalar.json"; then ok "scan: the same with the scalar loops"; else
+	bad "scan: FAILSIG_NO_AVX512=1 gives other output"
+fi
+grep -q '"lines":11388' "$tmp/avx.json" && ok "scan: counts every line (11388)" ||
+	bad "scan: line count: $(grep -o '"lines":[0-9]*' "$tmp/avx.json")"
+"$tmp/skip" explain "$tmp/log" >"$tmp/explain.txt" 2>/dev/null
+got=$(awk '/ — FIRED/ { rule = $1 } /^  hit at line / { sub(/,$/, "", $4); print rule, $4 }' \
+	"$tmp/explain.txt" | sort -u)
+if [ "$got" = "$want" ]; then ok "explain (every line read) agrees"; else
+	bad "explain: hits"; echo "$got" | sed 's/^/#   got:  /'
+fi
+
+# The same log through stdin with a small read buffer: chunk ends fall
+# inside the skipped runs.
+FAILSIG_BUFSIZE=100 "$tmp/skip" scan --format json - <"$tmp/log" >"$tmp/small.json"
+got=$(hits "$tmp/small.json")
+[ "$got" = "$want" ] && ok "scan with 100-byte reads: same hits" || bad "scan with 100-byte reads: $got"
+
+echo "1..$n"
