@@ -10,7 +10,12 @@
  * still in the window before the chunk is reused. Every kept line is
  * followed by '\n' and FSIG_PAD bytes, so a matcher runs on it in place.
  * Text is bounded: at most BACKLOG_TEXT_MAX bytes of a line, fewer when N
- * is so large that the whole would pass BACKLOG_TOTAL_MAX. */
+ * is so large that the whole would pass BACKLOG_TOTAL_MAX.
+ *
+ * Lines the scanner skipped come as a run (backlog_run), remembered as a
+ * whole in a second ring: a line of a run gets its slot only when it is
+ * asked for (backlog_get) or when its chunk ends, which is rare next to the
+ * lines skipped. */
 #ifndef FAILSIG_BACKLOG_H
 #define FAILSIG_BACKLOG_H
 
@@ -26,10 +31,16 @@ enum {
 
 struct backlog_line {
 	uint64_t lineno;             /* 0: empty (lines are numbered from 1) */
-	const unsigned char *text;   /* len bytes, '\n', padding: in the chunk or own */
+	const unsigned char *text;   /* len bytes, '\n', padding: in the chunk or own;
+	                                NULL: not found yet, in the run below */
 	size_t len;
 	unsigned char *own;          /* this slot's buffer, reused */
 	size_t alloc;
+};
+
+struct backlog_run {
+	uint64_t first, last;        /* its lines; last 0: empty */
+	const unsigned char *begin, *end;  /* their text, in the reader's chunk */
 };
 
 struct backlog {
@@ -38,6 +49,8 @@ struct backlog {
 	uint64_t keep;               /* N */
 	size_t maxlen;
 	uint64_t last;               /* the newest line remembered */
+	struct backlog_run *runs;    /* mask + 1 of them: at most N runs meet the window */
+	uint64_t nruns;              /* runs since the chunk began; the ring holds the newest */
 };
 
 /* Empty; remembers nothing until backlog_init. */
@@ -65,11 +78,22 @@ static inline void backlog_push(struct backlog *b, uint64_t lineno, const unsign
 	}
 }
 
+/* Remember lines last - count + 1 .. last, which lie in the reader's chunk
+ * at begin[0..len), each ending in '\n' (a run of skipped lines). */
+void backlog_run(struct backlog *b, uint64_t last, uint64_t count, const unsigned char *begin,
+                 size_t len);
+
+/* The line numbered lineno from the runs, given its slot, or NULL (the
+ * slow path of backlog_get). */
+const struct backlog_line *backlog_find(struct backlog *b, uint64_t lineno);
+
 /* The line numbered lineno if it is remembered, else NULL. */
-static inline const struct backlog_line *backlog_get(const struct backlog *b, uint64_t lineno)
+static inline const struct backlog_line *backlog_get(struct backlog *b, uint64_t lineno)
 {
 	const struct backlog_line *l = &b->v[lineno & b->mask];
-	return l->lineno == lineno && lineno ? l : NULL;
+	if(l->lineno == lineno && lineno)
+		return l;
+	return b->nruns && lineno ? backlog_find(b, lineno) : NULL;
 }
 
 /* The reader's chunk is about to be reused: copy the lines in the window

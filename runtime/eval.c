@@ -84,7 +84,9 @@ struct rstate {
 	bool on;                 /* evaluated: enabled, selected, job filters hold or unchecked */
 	bool every_line;         /* a lazy atom must be checked on every line */
 	bool active;             /* listed in eval.active: has pending or armed state */
-	bool lazy_armed;         /* a lazy-second `then` is armed */
+	bool lazy_armed;         /* needs every line now: a lazy-second `then` is
+	                            armed, or a candidate waits for a lazy_after */
+	bool lazy_after;         /* a deferred `unless … within` looks after the hit */
 	uint64_t visited;        /* the eval_line call that last visited the rule */
 	uint64_t hold;           /* lines a candidate waits before it is final */
 	struct tstate *trig;     /* rule->ntriggers */
@@ -121,7 +123,8 @@ struct eval {
 	struct history hist;
 	/* Every recent line, when some `unless … within` pattern is lazy: it is
 	 * matched on the lines before a hit only when there is a hit, instead
-	 * of on every line (the scanner never looks for it). */
+	 * of on every line (the scanner never looks for it). The lines the
+	 * scanner skips come as runs, found in the chunk only when asked for. */
 	bool keep_back;
 	struct backlog back;     /* when keep_back: the lines look_back reads */
 };
@@ -733,6 +736,10 @@ static void rule_line(struct eval *e, struct rstate *st, const struct scan_line 
 		}
 	}
 	st->active = armed || st->pending.n > 0;
+	/* The scanner does not look for a deferred atom: the lines after a
+	 * waiting candidate must all come for it to be found on them. */
+	if(st->lazy_after && st->active)
+		st->lazy_armed = true;
 }
 
 /* ---- the interface ---------------------------------------------------- */
@@ -743,7 +750,7 @@ static void rule_line(struct eval *e, struct rstate *st, const struct scan_line 
  * the log has sections: a marker line without atoms would go unseen. */
 static void want_all_update(struct eval *e, bool lazy_armed)
 {
-	e->want_all = (e->opts & EVAL_EXPLAIN) || e->nalways > 0 || lazy_armed || e->keep_back ||
+	e->want_all = (e->opts & EVAL_EXPLAIN) || e->nalways > 0 || lazy_armed ||
 	              (e->sections_watch && !e->sections_seen);
 }
 
@@ -891,6 +898,8 @@ struct eval *eval_new(const struct fsig_ruleset *rs, const struct fsig_job *job,
 		for(uint32_t u = 0; u < rule->nunless; u++) {
 			if(deferred(rs, &rule->unless[u])) {
 				e->keep_back = true;
+				if(rule->unless[u].after > 0)
+					st->lazy_after = true;
 				if(rule->unless[u].before > back_keep)
 					back_keep = rule->unless[u].before;
 			}
@@ -955,6 +964,15 @@ void eval_line(void *ctx, const struct scan_line *ln, const uint32_t *atoms, siz
 		return;
 	if(!ln) {
 		backlog_chunk_end(&e->back);
+		return;
+	}
+	/* Lines the scanner skipped (no atom on them, nothing wanted every
+	 * line): only the back history (`unless … within`) reads them. */
+	if(ln->run_lines) {
+		assert(ln->lineno >= e->last_line);
+		e->last_line = ln->lineno;
+		if(e->keep_back)
+			backlog_run(&e->back, ln->lineno, ln->run_lines, ln->text, ln->len);
 		return;
 	}
 	/* The common line, sent only because the back history wants every

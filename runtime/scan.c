@@ -300,12 +300,12 @@ static void next_special(const unsigned char *p, const unsigned char *end,
 /* Skip the lines from p (a line start) that cannot hold an atom: those
  * before the prefilter's next set bit (*stop, found again when passed),
  * before the next ESC or '\r' and before the next "section_" line, which
- * need the display pass. Counts them into *lineno; returns the start of
- * the line to scan, or end. */
+ * need the display pass. Counts them into *lineno and tells fn about them
+ * (one run call); returns the start of the line to scan, or end. */
 static const unsigned char *skip(struct scanner *s, const unsigned char *p,
                                  const unsigned char *end, const unsigned char **stop,
                                  const unsigned char **esc, const unsigned char **cr,
-                                 uint64_t *lineno)
+                                 uint64_t *lineno, scan_line_fn fn, void *ctx)
 {
 	if(!*stop || *stop < p)
 		*stop = p + s->find(p, (size_t)(end - p));
@@ -313,13 +313,23 @@ static const unsigned char *skip(struct scanner *s, const unsigned char *p,
 	const unsigned char *limit = *stop;
 	limit = *esc < limit ? *esc : limit;
 	limit = *cr < limit ? *cr : limit;
-	if(limit == end)
-		return p + s->lineskip(p, (size_t)(end - p), lineno);
 	/* Up to the start of the line holding `limit` (a short way back). */
 	const unsigned char *q = limit;
-	while(q > p && q[-1] != '\n')
+	while(q < end && q > p && q[-1] != '\n')
 		q--;
-	return q > p ? p + s->lineskip(p, (size_t)(q - p), lineno) : p;
+	if(q == p)
+		return p;
+	uint64_t before = *lineno;
+	q = p + s->lineskip(p, (size_t)(q - p), lineno);
+	if(*lineno > before) {
+		struct scan_line run = {
+			.lineno = *lineno, .text = p, .len = (size_t)(q - p), .raw = p,
+			.raw_len = (size_t)(q - p), .sections = s->sections, .nsections = s->depth,
+			.in_chunk = true, .run_lines = *lineno - before,
+		};
+		fn(ctx, &run, NULL, 0);
+	}
+	return q;
 }
 
 int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
@@ -339,7 +349,7 @@ int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
 		const unsigned char *stop = NULL;
 		while(p < c.end) {
 			if(s->find && !*want_all_lines && !(first && c.continues)) {
-				p = skip(s, p, c.end, &stop, &esc, &cr, &lineno);
+				p = skip(s, p, c.end, &stop, &esc, &cr, &lineno, fn, ctx);
 				first = false;
 				if(p == c.end)
 					break;
@@ -359,6 +369,7 @@ int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
 			ln.raw_len = raw_len;
 			next_generation(s);
 			ln.in_chunk = plain;
+			ln.run_lines = 0;
 			if(plain) {
 				ln.text = p;
 				ln.len = raw_len;

@@ -28,12 +28,21 @@ struct scan_line {
 	size_t nsections;
 	bool in_chunk;                   /* text lies in the reader's chunk: it stays
 	                                    valid until the end-of-chunk call below */
+	uint64_t run_lines;              /* 0: one line. Else a run of skipped lines:
+	                                    see scan_line_fn */
 };
 
 /* Called for a line. atoms[0..natoms) are the non-lazy atoms that occur in
  * it, each once, in increasing order. Called with ln == NULL (and no atoms)
  * at the end of each chunk, before the reader's buffer is reused: text of
- * in_chunk lines that the callback kept pointers to must be copied then. */
+ * in_chunk lines that the callback kept pointers to must be copied then.
+ *
+ * While *want_all_lines is zero the scanner skips runs of lines that hold
+ * no atom without splitting them, and says so with one call (no atoms):
+ * ln->run_lines lines, the last numbered ln->lineno, all plain (displayed
+ * text = raw bytes, no section marker), lie in text[0..len), each ending in
+ * '\n', in the chunk. A consumer that keeps recent lines (eval's backlog)
+ * finds them there. */
 typedef void (*scan_line_fn)(void *ctx, const struct scan_line *ln,
                              const uint32_t *atoms, size_t natoms);
 

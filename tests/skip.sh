@@ -23,6 +23,10 @@ rule reset "connection reset" { ticket "t" match "Connection reset by peer" exam
 rule quota "disk quota" { ticket "t" match "Disk quota exceeded" example "Disk quota exceeded" }
 rule inbuild "only inside section build" { ticket "t" match "Segmentation fault in stage" section build example "Segmentation fault in stage" }
 rule folded "case-insensitive" { ticket "t" match /kernel panic - not syncing/i example "Kernel Panic - not syncing" }
+rule lease "unless within, looked for in the skipped lines" {
+	ticket "t" match "lease expired on shard" unless "lease renewed by broker" within 4 lines
+	example "lease expired on shard 7"
+}
 EOF
 if ! "$build/failsigc" build "$tmp/skip.rules" -o "$tmp/skip" 2>"$tmp/err"; then
 	bad "build the rules: $(head -1 "$tmp/err")"
@@ -53,6 +57,24 @@ filler() {
 	printf 'KERNEL PANIC - NOT SYNCING: fatal\n'           # 7387
 	filler 4000 255                                        # 7388..11387
 	printf 'Connection reset by peer\n'                    # 11388: plain
+	# `unless … within 4 lines`: the unless pattern is looked for only
+	# around a hit, on lines the scanner skipped (the back history) or,
+	# after the hit, on lines it must then hand over one by one.
+	filler 100 80                                          # 11389..11488
+	printf 'lease renewed by broker\n'                     # 11489
+	filler 3 40                                            # 11490..11492
+	printf 'lease expired on shard 1\n'                    # 11493: 4 after: suppressed
+	filler 200 80                                          # 11494..11693
+	printf 'lease renewed by broker\n'                     # 11694
+	filler 4 40                                            # 11695..11698
+	printf 'lease expired on shard 2\n'                    # 11699: 5 after: fires
+	filler 300 80                                          # 11700..11999
+	printf 'lease expired on shard 3\n'                    # 12000: 3 before: suppressed
+	filler 2 40                                            # 12001..12002
+	printf 'lease renewed by broker\n'                     # 12003
+	filler 500 80                                          # 12004..12503
+	printf 'lease expired on shard 4\n'                    # 12504: fires
+	filler 10 40                                           # 12505..12514
 } >"$tmp/log"
 
 hits() {  # the (rule line) pairs of a JSON scan or explain, sorted
@@ -62,6 +84,8 @@ hits() {  # the (rule line) pairs of a JSON scan or explain, sorted
 
 want='folded 7387
 inbuild 5346
+lease 11699
+lease 12504
 quota 3780
 reset 11388
 reset 3002'
@@ -75,7 +99,7 @@ fi
 if cmp -s "$tmp/avx.json" "$tmp/scalar.json"; then ok "scan: the same with the scalar loops"; else
 	bad "scan: FAILSIG_NO_AVX512=1 gives other output"
 fi
-grep -q '"lines":11388' "$tmp/avx.json" && ok "scan: counts every line (11388)" ||
+grep -q '"lines":12514' "$tmp/avx.json" && ok "scan: counts every line (12514)" ||
 	bad "scan: line count: $(grep -o '"lines":[0-9]*' "$tmp/avx.json")"
 "$tmp/skip" explain "$tmp/log" >"$tmp/explain.txt" 2>/dev/null
 got=$(awk '/ — FIRED/ { rule = $1 } /^  hit at line / { sub(/,$/, "", $4); print rule, $4 }' \

@@ -1,6 +1,7 @@
 /* test_backlog.c — the last N lines of a log (runtime/backlog.c): lines of
  * the reader's chunk are pointed to until the chunk ends, then copied if
- * still in the window; every kept line ends in '\n' and padding. */
+ * still in the window; every kept line ends in '\n' and padding. Runs of
+ * skipped lines are found in their chunk when asked for. */
 #include "backlog.h"
 #include "ruleset.h"
 #include "unit.h"
@@ -8,7 +9,7 @@
 #include <stdlib.h>
 
 /* The kept text of line n, as a string ("" when not kept). */
-static const char *text_of(const struct backlog *b, uint64_t n, char *buf, size_t cap)
+static const char *text_of(struct backlog *b, uint64_t n, char *buf, size_t cap)
 {
 	const struct backlog_line *l = backlog_get(b, n);
 	if(!l)
@@ -90,6 +91,52 @@ int main(void)
 	backlog_free(&b);
 	backlog_init(&b, 2);
 	CHECK(b.maxlen == BACKLOG_TEXT_MAX, "a short window keeps up to BACKLOG_TEXT_MAX bytes a line");
+	backlog_free(&b);
+
+	/* Runs of skipped lines, between lines pushed one by one. */
+	backlog_init(&b, 4);
+	char c3[] = "a1\nb2\nc3\nhit\n\ne6\nf7\n";
+	backlog_run(&b, 3, 3, (unsigned char *)c3, 9);           /* lines 1..3 */
+	backlog_push(&b, 4, (unsigned char *)c3 + 9, 3, true);     /* line 4 */
+	CHECK_STR(text_of(&b, 2, buf, sizeof buf), "b2", "a line of a run, found when asked for");
+	CHECK(backlog_get(&b, 2)->text == (unsigned char *)c3 + 3, "... pointing into the chunk");
+	CHECK_STR(text_of(&b, 1, buf, sizeof buf), "a1", "the run's first line");
+	CHECK_STR(text_of(&b, 3, buf, sizeof buf), "c3", "the run's last line");
+	CHECK_STR(text_of(&b, 4, buf, sizeof buf), "hit", "the pushed line after it");
+	backlog_run(&b, 6, 2, (unsigned char *)c3 + 13, 4);      /* lines 5 (""), 6 */
+	CHECK(backlog_get(&b, 5) && backlog_get(&b, 5)->len == 0, "an empty line of a run");
+	CHECK_STR(text_of(&b, 6, buf, sizeof buf), "e6", "the second run's last line");
+	CHECK(backlog_get(&b, 7) == NULL, "a line not seen yet is not there");
+	backlog_run(&b, 7, 1, (unsigned char *)c3 + 17, 3);      /* line 7 */
+	backlog_chunk_end(&b);
+	memset(c3, 'X', sizeof c3 - 1);
+	CHECK_STR(text_of(&b, 7, buf, sizeof buf), "f7", "a run line never asked for, copied at the chunk's end");
+	CHECK_STR(text_of(&b, 4, buf, sizeof buf), "hit", "the pushed line, copied too");
+	CHECK(padded(backlog_get(&b, 7)), "... with '\n' and padding");
+	CHECK(backlog_get(&b, 2) == NULL, "lines out of the window are not copied");
+	backlog_free(&b);
+
+	/* More runs than slots: the oldest are out of the window anyway. */
+	backlog_init(&b, 3);
+	char c4[] = "l1\nl2\nl3\nl4\nl5\nl6\nl7\nl8\nl9\n";
+	for(uint64_t k = 1; k <= 9; k++)
+		backlog_run(&b, k, 1, (unsigned char *)c4 + 3 * (k - 1), 3);
+	CHECK_STR(text_of(&b, 6, buf, sizeof buf), "l6", "the oldest line in the window, from a run of one");
+	CHECK(backlog_get(&b, 5) == NULL, "one line before the window");
+	CHECK_STR(text_of(&b, 9, buf, sizeof buf), "l9", "the newest");
+	backlog_free(&b);
+
+	/* A long line in a run is cut as a pushed one is. */
+	backlog_init(&b, 10000);
+	unsigned char *longrun = malloc(3 + n + 1 + FSIG_PAD);
+	memcpy(longrun, "ab\n", 3);
+	memset(longrun + 3, 'z', n);
+	longrun[3 + n] = '\n';
+	backlog_run(&b, 2, 2, longrun, 3 + n + 1);
+	l = backlog_get(&b, 2);
+	CHECK(l && l->len == b.maxlen && l->text != longrun + 3 && padded(l), "a long run line is copied, cut to maxlen");
+	CHECK_STR(text_of(&b, 1, buf, sizeof buf), "ab", "the short line before it");
+	free(longrun);
 	backlog_free(&b);
 	return unit_done();
 }
