@@ -48,6 +48,11 @@ static const char usage_text[] =
 	"             test 0 if every example passed, 1 if one failed, 2 on error;\n"
 	"             search 0 if a job matched, 1 if none, 2 on error\n"
 	"\n"
+	"environment: GITLAB_URL, GITLAB_TOKEN (serve, fetch, retries);\n"
+	"             FAILSIG_WEBHOOK_SECRET (serve: the webhook's secret token);\n"
+	"             FAILSIG_NO_AVX512=1 scans with the scalar probe loops even on a\n"
+	"             CPU with AVX-512 (same results; docs/performance.md)\n"
+	"\n"
 	"Run `failsig COMMAND --help` for a command's options. Rules are written in the\n"
 	"language of docs/language.md and compiled with `failsigc build`.\n";
 
