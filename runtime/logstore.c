@@ -216,13 +216,35 @@ int logstore_has(struct store *st, long long job_id)
 
 /* ---- reading back ---- */
 
+/* Chunks are read with the incremental blob API straight into the reader's
+ * buffer: sqlite3_column_blob would first assemble each 1 MiB chunk from its
+ * overflow pages in a buffer of its own, one more copy of every byte. */
 struct chunk_source {
 	struct store *st;
-	sqlite3_stmt *s;              /* the chunks in order */
-	const unsigned char *data;    /* the current chunk, valid until the next step */
+	sqlite3_stmt *s;              /* the chunks' rowids and sizes, in order */
+	sqlite3_blob *blob;           /* the current chunk, NULL before the first */
 	size_t len, off;
 	bool done;
 };
+
+static int next_chunk(struct chunk_source *c)
+{
+	int rc = sqlite3_step(c->s);
+	if(rc == SQLITE_DONE) {
+		c->done = true;
+		return 0;
+	}
+	if(rc != SQLITE_ROW)
+		return -1;
+	sqlite3_int64 id = sqlite3_column_int64(c->s, 0);
+	c->len = (size_t)sqlite3_column_int64(c->s, 1);
+	c->off = 0;
+	if(c->blob)
+		rc = sqlite3_blob_reopen(c->blob, id);
+	else
+		rc = sqlite3_blob_open(store_sqlite(c->st), "main", "traces", "data", id, 0, &c->blob);
+	return rc == SQLITE_OK ? 0 : -1;
+}
 
 static ssize_t read_chunks(void *ctx, unsigned char *dst, size_t room)
 {
@@ -230,22 +252,21 @@ static ssize_t read_chunks(void *ctx, unsigned char *dst, size_t room)
 	while(c->off == c->len) {
 		if(c->done)
 			return 0;
-		int rc = sqlite3_step(c->s);
-		if(rc == SQLITE_DONE) {
-			c->done = true;
-			return 0;
-		}
-		if(rc != SQLITE_ROW) {
+		if(next_chunk(c) < 0) {
 			store_fail(c->st, "reading a trace");
+			c->done = true;
 			errno = EIO;
 			return -1;
 		}
-		c->data = sqlite3_column_blob(c->s, 0);
-		c->len = (size_t)sqlite3_column_bytes(c->s, 0);
-		c->off = 0;
+		if(c->done)
+			return 0;
 	}
 	size_t n = c->len - c->off < room ? c->len - c->off : room;
-	memcpy(dst, c->data + c->off, n);
+	if(sqlite3_blob_read(c->blob, dst, (int)n, (int)c->off) != SQLITE_OK) {
+		store_fail(c->st, "reading a trace");
+		errno = EIO;
+		return -1;
+	}
 	c->off += n;
 	return (ssize_t)n;
 }
@@ -261,7 +282,8 @@ struct logstore_trace *logstore_open(struct store *st, long long job_id)
 		return NULL;
 	struct logstore_trace *t = xcalloc(1, sizeof *t);
 	t->src.st = st;
-	t->src.s = prepare(st, "SELECT data FROM traces WHERE job_id = ?1 ORDER BY seq");
+	/* length() of a blob reads no overflow pages. */
+	t->src.s = prepare(st, "SELECT id, length(data) FROM traces WHERE job_id = ?1 ORDER BY seq");
 	if(!t->src.s) {
 		free(t);
 		return NULL;
@@ -281,6 +303,7 @@ void logstore_close(struct logstore_trace *t)
 	if(!t)
 		return;
 	reader_free(t->r);
+	sqlite3_blob_close(t->src.blob);
 	sqlite3_finalize(t->src.s);
 	free(t);
 }

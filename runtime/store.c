@@ -186,7 +186,14 @@ struct store *store_open(const char *path, char *err, size_t errlen)
 	 * (dashboard, stats) run beside them; NORMAL sync is durable in WAL
 	 * mode except for power loss, and the queue tolerates redelivery. */
 	sqlite3_busy_timeout(st->db, 60000);
-	if(exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+	/* Most of the bytes are stored traces, read back by backtest as 1 MiB
+	 * blobs, one pread per page: with sqlite's default 4 KiB pages
+	 * backtest ran at half the scanner's speed, with 64 KiB (the largest)
+	 * at 0.8x (docs/performance.md). The webhook's small transactions write
+	 * whole pages to the WAL; bench/load.sh answers at a p99 of 0.1 s with
+	 * them (docs/reliability.md). Takes effect in a new database only. */
+	if(exec(st, "PRAGMA page_size = 65536;") < 0 ||
+	   exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
 	            "PRAGMA foreign_keys = ON;") < 0 ||
 	   migrate(st) < 0) {
 		snprintf(err, errlen, "database '%s': %s", path, st->err);

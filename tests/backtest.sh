@@ -77,4 +77,40 @@ run "no database: error" 2 - "$build/failsig" backtest --db "$tmp/none.db"
 if grep -q "no database '$tmp/none.db'" "$tmp/err" && [ ! -e "$tmp/none.db" ]; then ok "no database: named, not created"; else nok "no database: named, not created" "$(cat "$tmp/err")"; fi
 run "bad --format" 2 - "$build/failsig" backtest --db "$tmp/h.db" --format yaml
 "$build/failsig" backtest --help | grep -q "max-new-success-hits" && ok "--help" || nok "--help"
+
+# A trace of several 1 MiB chunks is read back whole: the hits on a line
+# that straddles the first chunk boundary and on the unterminated last line
+# are found again, so the rescan reports no change. New databases use
+# 64 KiB pages (backtest reads traces as blobs; docs/performance.md).
+. "$top/tests/lib/fixtures.sh"
+mkdir -p "$tmp/big/jobs"
+awk 'BEGIN {
+	n = 0
+	while(n < 1048500) { l = sprintf("[%5d of 9999] Compiling GHC.Module%d ( compiler/GHC/M%d.hs, m.o )", n % 9999, n, n); print l; n += length(l) + 1 }
+	print "curl: (7) Failed to connect to gitlab.haskell.org port 443: Connection refused"
+	while(n < 2600000) { l = sprintf("    T%d(normal) passed", n); print l; n += length(l) + 1 }
+	printf "haddock: out of memory allocating 4194304 bytes"
+}' >"$tmp/big.log"
+job_json 9001 failed big script_failure main r1 '"x86_64-linux"' 2026-11-20T10:00:00.000Z ghc/ghc \
+	>"$tmp/big/jobs/9001.json"
+"$build/tests/fakegitlab" --dir "$tmp/big" --port-file "$tmp/big.port" --default-trace "$tmp/big.log" 2>/dev/null &
+fpid=$!
+while [ ! -s "$tmp/big.port" ]; do sleep 0.1; done
+GITLAB_URL=http://127.0.0.1:$(cat "$tmp/big.port") "$build/failsig" fetch --project 1 \
+	--since 2026-01-01 --db "$tmp/big.db" --quiet >/dev/null 2>"$tmp/err"
+kill $fpid 2>/dev/null
+same "fetch: the big trace is stored in 3 chunks" \
+	"$(sqlite3 "$tmp/big.db" "select count(*), sum(length(data)) from traces where job_id = 9001")" \
+	"3|$(wc -c <"$tmp/big.log" | tr -d ' ')"
+same "fetch: the hits recorded (across the chunk boundary, on the last line)" \
+	"$(sqlite3 "$tmp/big.db" "select group_concat(rule || ':' || first_line) from (select * from matches where job_id = 9001 order by rule)")" \
+	"cannot_allocate:$(($(wc -l <"$tmp/big.log") + 1)),connect_gitlab:$(grep -n 'curl: (7)' "$tmp/big.log" | cut -d: -f1)"
+run "multi-chunk trace: the rescan finds the same" 0 - "$build/failsig" backtest --db "$tmp/big.db" --format json
+same "multi-chunk trace: both rules match again, nothing new, nothing gone" \
+	"$(sqlite3 :memory: "select group_concat(json_extract(value, '\$.rule') || ':' || json_extract(value, '\$.now'))
+	     || ' ' || sum(json_extract(value, '\$.newly_matched.count') + json_extract(value, '\$.no_longer_matched.count'))
+	   from json_each(readfile('$tmp/out'), '\$.rules') where json_extract(value, '\$.now') > 0
+	     or json_extract(value, '\$.recorded') > 0")" \
+	"connect_gitlab:1,cannot_allocate:1 0"
+same "a new database has 64 KiB pages" "$(sqlite3 "$tmp/big.db" "pragma page_size")" 65536
 echo "1..$n"
