@@ -30,7 +30,10 @@ DEPFLAGS = -MMD -MP
 # libcurl and libmicrohttpd are opened with dlopen by the commands that use
 # them (runtime/dynlib.c: linking them costs every `failsig scan` ~4 ms of
 # start-up); their sonames are read off the development libraries here.
-LDLIBS   = -ljansson -lsqlite3 -lpthread -ldl
+# jansson and sqlite are linked statically (the Debian -dev packages ship
+# the archives): loading and relocating their shared objects cost every
+# process about 1 ms of its ~4 ms start-up on this VM (docs/performance.md).
+LDLIBS   = -Wl,-Bstatic -ljansson -lsqlite3 -Wl,-Bdynamic -lpthread -ldl -lm
 soname   = $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | \
              sed -n 's/^ *SONAME *//p')
 CURL_SONAME := $(or $(call soname,curl),libcurl.so.4)

@@ -107,4 +107,10 @@ if readelf -d "$fs" | grep NEEDED | grep -q 'curl\|microhttpd'; then
 else
 	ok "the matcher does not link libcurl or libmicrohttpd"
 fi
+# jansson and sqlite are linked statically (Makefile LDLIBS: ~1 ms of start-up).
+if readelf -d "$fs" | grep NEEDED | grep -q 'jansson\|sqlite'; then
+	bad "jansson and sqlite are linked statically"
+else
+	ok "jansson and sqlite are linked statically"
+fi
 echo "1..$n"
