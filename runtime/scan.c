@@ -9,6 +9,7 @@
  * per line. Lines with hits — or all lines, when the consumer asks — go to
  * the callback. Memory is fixed: the reader's buffer, one display buffer the
  * size of the longest line, and per-atom stamps. */
+#define _GNU_SOURCE  /* memrchr */
 #include "scan.h"
 
 #include <stdlib.h>
@@ -313,10 +314,13 @@ static const unsigned char *skip(struct scanner *s, const unsigned char *p,
 	const unsigned char *limit = *stop;
 	limit = *esc < limit ? *esc : limit;
 	limit = *cr < limit ? *cr : limit;
-	/* Up to the start of the line holding `limit` (a short way back). */
+	/* Up to the start of the line holding `limit` (a short way back, but
+	 * a byte loop there was 15 % of the GHC pack's instructions). */
 	const unsigned char *q = limit;
-	while(q < end && q > p && q[-1] != '\n')
-		q--;
+	if(q < end && q > p) {
+		const unsigned char *nl = memrchr(p, '\n', (size_t)(q - p));
+		q = nl ? nl + 1 : p;
+	}
 	if(q == p)
 		return p;
 	uint64_t before = *lineno;
