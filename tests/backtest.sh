@@ -113,4 +113,12 @@ same "multi-chunk trace: both rules match again, nothing new, nothing gone" \
 	     or json_extract(value, '\$.recorded') > 0")" \
 	"connect_gitlab:1,cannot_allocate:1 0"
 same "a new database has 64 KiB pages" "$(sqlite3 "$tmp/big.db" "pragma page_size")" 65536
+# A database of 4 KiB pages (created before 2026-12-08) keeps them and
+# rescans the same; the conversion is the command of docs/operations.md.
+cp "$tmp/big.db" "$tmp/old.db"
+sqlite3 "$tmp/old.db" 'PRAGMA journal_mode = DELETE; PRAGMA page_size = 4096; VACUUM; PRAGMA journal_mode = WAL' >/dev/null
+"$build/failsig" backtest --db "$tmp/big.db" --format json >"$tmp/new.json" 2>&1
+run "a 4 KiB-page database: the same rescan" 0 - "$build/failsig" backtest --db "$tmp/old.db" --format json
+same "a 4 KiB-page database: same report, pages kept" \
+	"$(cmp -s "$tmp/out" "$tmp/new.json" && echo same) $(sqlite3 "$tmp/old.db" "pragma page_size")" "same 4096"
 echo "1..$n"
