@@ -16,7 +16,8 @@
 size_t lineskip(const unsigned char *p, size_t n, uint64_t *lines);
 
 #if defined(__GNUC__) && defined(__x86_64__)
-/* The same with AVX-512 (F, BW): only where the CPU has it. */
+/* The same with AVX2, or AVX-512 (F, BW): only where the CPU has it. */
+size_t lineskip_avx2(const unsigned char *p, size_t n, uint64_t *lines);
 size_t lineskip_avx512(const unsigned char *p, size_t n, uint64_t *lines);
 #endif
 

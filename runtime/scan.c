@@ -73,8 +73,13 @@ struct scanner *scanner_new(const struct fsig_ruleset *rs)
 		s->find = avx512 ? rs->prefilter.find_avx512 : rs->prefilter.find;
 	s->lineskip = lineskip;
 #ifdef FSIG_HAVE_AVX512
+	/* As on a CPU without AVX-512 when FAILSIG_NO_AVX512 says so: most of
+	 * those have AVX2. */
 	if(use_avx512())
 		s->lineskip = lineskip_avx512;
+	else if(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") &&
+	        __builtin_cpu_supports("bmi"))
+		s->lineskip = lineskip_avx2;
 #endif
 	s->stamp = xcalloc(rs->natoms ? rs->natoms : 1, sizeof *s->stamp);
 	s->hits = xcalloc(rs->natoms ? rs->natoms : 1, sizeof *s->hits);

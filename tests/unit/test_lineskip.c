@@ -2,7 +2,7 @@
  *
  * lineskip counts the lines the scanner skips and stops at a "section_"
  * line; a wrong count shifts every later line number, a missed marker
- * loses a section. Each implementation (SSE2 or plain C, and AVX-512
+ * loses a section. Each implementation (SSE2 or plain C, and AVX2 and AVX-512
  * where the CPU has it) is compared with a byte-at-a-time reference on
  * random text built to put line starts, 's' and markers on every block
  * boundary, and on a few cases written out by hand. The text sits in a
@@ -116,6 +116,14 @@ int main(void)
 	by_hand(lineskip, "lineskip");
 	CHECK(compare(lineskip, "lineskip", 3000), "lineskip agrees with the reference on 3000 texts");
 #if defined(__GNUC__) && defined(__x86_64__)
+	if(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") &&
+	   __builtin_cpu_supports("bmi")) {
+		by_hand(lineskip_avx2, "lineskip_avx2");
+		CHECK(compare(lineskip_avx2, "lineskip_avx2", 3000),
+		      "lineskip_avx2 agrees with the reference on 3000 texts");
+	} else {
+		printf("# no AVX2 here: lineskip_avx2 not run\n");
+	}
 	if(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) {
 		by_hand(lineskip_avx512, "lineskip_avx512");
 		CHECK(compare(lineskip_avx512, "lineskip_avx512", 3000),
