@@ -194,7 +194,6 @@ done
 LOGNAMES="1m job big"
 [ "$HUGE" = 1 ] && LOGNAMES="$LOGNAMES huge"
 cat "$RS/triggers.txt" >"$RS/plant.txt"
-: >"$LOGS/empty.log"
 for l in $LOGNAMES; do
 	case $l in 1m) mb=1 ;; job) mb=16 ;; big) mb=134 ;; huge) mb=1000 ;; esac
 	f=$LOGS/$l.log
@@ -211,6 +210,18 @@ started=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 : >"$RES"
 # run RUN LOG SET ENGINE
+# copies N: seconds of one process of failsig ($BIN/fs_$s) scanning $log N
+# times, best of 3 (run_one's "start-up excluded" figure).
+copies() {
+	n=$1
+	set --
+	i=0
+	while [ $i -lt "$n" ]; do set -- "$@" "$log"; i=$((i + 1)); done
+	for _ in 1 2 3; do
+		"$BIN/timeit" /dev/null "$BIN/fs_$s" scan --format json "$@" | cut -d' ' -f1
+	done | sort -n | head -n 1
+}
+
 run_one() {
 	r=$1 l=$2 s=$3 e=$4
 	log=$LOGS/$l.log
@@ -250,15 +261,6 @@ run_one() {
 	if [ "$e" = failsig ]; then
 		k=$((16000000 / (bytes > 0 ? bytes : 1)))
 		[ $k -ge 1 ] || k=1
-		copies() { # N: seconds of one process scanning the log N times, best of 3
-			n=$1
-			set --
-			i=0
-			while [ $i -lt "$n" ]; do set -- "$@" "$log"; i=$((i + 1)); done
-			for _ in 1 2 3; do
-				"$BIN/timeit" /dev/null "$BIN/fs_$s" scan --format json "$@" | cut -d' ' -f1
-			done | sort -n | head -n 1
-		}
 		mk=$(copies $k)
 		m2k=$(copies $((2 * k)))
 		scan=$(awk -v a="$mk" -v b="$m2k" -v k="$k" 'BEGIN { d = (b - a) / k; print (d > 0 ? d : "-") }')

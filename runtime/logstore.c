@@ -225,6 +225,8 @@ struct chunk_source {
 	sqlite3_blob *blob;           /* the current chunk, NULL before the first */
 	size_t len, off;
 	bool done;
+	bool failed;                  /* a read failed: every later one fails too (stepping
+	                                 again would restart the query, or end it early) */
 };
 
 static int next_chunk(struct chunk_source *c)
@@ -246,27 +248,29 @@ static int next_chunk(struct chunk_source *c)
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
+static ssize_t read_failed(struct chunk_source *c)
+{
+	if(!c->failed)
+		store_fail(c->st, "reading a trace");
+	c->failed = true;
+	errno = EIO;
+	return -1;
+}
+
 static ssize_t read_chunks(void *ctx, unsigned char *dst, size_t room)
 {
 	struct chunk_source *c = ctx;
+	if(c->failed)
+		return read_failed(c);
 	while(c->off == c->len) {
 		if(c->done)
 			return 0;
-		if(next_chunk(c) < 0) {
-			store_fail(c->st, "reading a trace");
-			c->done = true;
-			errno = EIO;
-			return -1;
-		}
-		if(c->done)
-			return 0;
+		if(next_chunk(c) < 0)
+			return read_failed(c);
 	}
 	size_t n = c->len - c->off < room ? c->len - c->off : room;
-	if(sqlite3_blob_read(c->blob, dst, (int)n, (int)c->off) != SQLITE_OK) {
-		store_fail(c->st, "reading a trace");
-		errno = EIO;
-		return -1;
-	}
+	if(sqlite3_blob_read(c->blob, dst, (int)n, (int)c->off) != SQLITE_OK)
+		return read_failed(c);
 	c->off += n;
 	return (ssize_t)n;
 }

@@ -66,7 +66,8 @@ struct scanner *scanner_new(const struct fsig_ruleset *rs)
 {
 	struct scanner *s = xcalloc(1, sizeof *s);
 	s->rs = rs;
-	bool avx512 = rs->prefilter.probe_avx512 && use_avx512();
+	bool cpu512 = use_avx512();
+	bool avx512 = rs->prefilter.probe_avx512 && cpu512;
 	s->probe = avx512 ? rs->prefilter.probe_avx512 : rs->prefilter.probe;
 	/* Atoms tried on every line rule out skipping lines. */
 	if(!rs->prefilter.nalways)
@@ -75,7 +76,7 @@ struct scanner *scanner_new(const struct fsig_ruleset *rs)
 #ifdef FSIG_HAVE_AVX512
 	/* As on a CPU without AVX-512 when FAILSIG_NO_AVX512 says so: most of
 	 * those have AVX2. */
-	if(use_avx512())
+	if(cpu512)
 		s->lineskip = lineskip_avx512;
 	else if(__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") &&
 	        __builtin_cpu_supports("bmi"))
