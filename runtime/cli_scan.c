@@ -122,50 +122,66 @@ static json_t *jstr(struct dynbuf *b, const char *s)
 	return json_string(text_utf8(b, s, strlen(s)));
 }
 
+/* Write one JSON value compactly to stdout and free it. */
+static void put_json(json_t *v)
+{
+	json_dumpf(v, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	json_decref(v);
+}
+
+/* One fired rule as a JSON object (the caller owns it). */
+static json_t *fired_json(struct dynbuf *b, const struct eval_result *r)
+{
+	json_t *hits = json_array();
+	for(size_t h = 0; h < r->nkept; h++) {
+		json_t *hit = json_object();
+		json_object_set_new(hit, "line", json_integer((json_int_t)r->hits[h].line));
+		json_object_set_new(hit, "text", jstr(b, r->hits[h].text));
+		if(r->hits[h].line2)
+			json_object_set_new(hit, "line2", json_integer((json_int_t)r->hits[h].line2));
+		json_array_append_new(hits, hit);
+	}
+	json_t *tickets = json_array();
+	for(uint32_t t = 0; t < r->rule->ntickets; t++)
+		json_array_append_new(tickets, jstr(b, r->rule->tickets[t]));
+	json_t *o = json_object();
+	json_object_set_new(o, "id", jstr(b, r->rule->id));
+	json_object_set_new(o, "title", jstr(b, r->rule->title));
+	json_object_set_new(o, "action", json_string(fsig_action_name(r->rule->action)));
+	json_object_set_new(o, "ticket", jstr(b, ticket(r->rule)));
+	json_object_set_new(o, "tickets", tickets);
+	json_object_set_new(o, "hits", hits);
+	json_object_set_new(o, "nhits", json_integer((json_int_t)r->nhits));
+	json_object_set_new(o, "filters_checked", json_boolean(!r->filters_unchecked));
+	json_object_set_new(o, "actionable", json_boolean(r->status_ok));
+	return o;
+}
+
+/* The log's result as one line of JSON, written one fired rule at a time:
+ * a tree of the whole result made the heap grow by a page per few hits,
+ * and a page fault costs about 10 us on the VMs we measure on (1000 rules
+ * on a 134 MB log: 590 faults, 7 % of the scan). */
 static void print_json(const struct fsig_ruleset *rs, const char *log,
                        const struct eval_result *res, size_t n, const struct scan_stats *st)
 {
 	struct dynbuf b;
 	dynbuf_init(&b, OUT_CAP);
-	json_t *fired = json_array();
+	fputs("{\"log\":", stdout);
+	put_json(jstr(&b, log));
+	fputs(",\"fired\":[", stdout);
+	bool first = true;
 	for(size_t i = 0; i < n; i++) {
-		const struct eval_result *r = &res[i];
-		if(!r->fired)
+		if(!res[i].fired)
 			continue;
-		json_t *hits = json_array();
-		for(size_t h = 0; h < r->nkept; h++) {
-			json_t *hit = json_object();
-			json_object_set_new(hit, "line", json_integer((json_int_t)r->hits[h].line));
-			json_object_set_new(hit, "text", jstr(&b, r->hits[h].text));
-			if(r->hits[h].line2)
-				json_object_set_new(hit, "line2", json_integer((json_int_t)r->hits[h].line2));
-			json_array_append_new(hits, hit);
-		}
-		json_t *tickets = json_array();
-		for(uint32_t t = 0; t < r->rule->ntickets; t++)
-			json_array_append_new(tickets, jstr(&b, r->rule->tickets[t]));
-		json_t *o = json_object();
-		json_object_set_new(o, "id", jstr(&b, r->rule->id));
-		json_object_set_new(o, "title", jstr(&b, r->rule->title));
-		json_object_set_new(o, "action", json_string(fsig_action_name(r->rule->action)));
-		json_object_set_new(o, "ticket", jstr(&b, ticket(r->rule)));
-		json_object_set_new(o, "tickets", tickets);
-		json_object_set_new(o, "hits", hits);
-		json_object_set_new(o, "nhits", json_integer((json_int_t)r->nhits));
-		json_object_set_new(o, "filters_checked", json_boolean(!r->filters_unchecked));
-		json_object_set_new(o, "actionable", json_boolean(r->status_ok));
-		json_array_append_new(fired, o);
+		if(!first)
+			putchar(',');
+		first = false;
+		put_json(fired_json(&b, &res[i]));
 	}
-	json_t *root = json_object();
-	json_object_set_new(root, "log", jstr(&b, log));
-	json_object_set_new(root, "fired", fired);
-	json_object_set_new(root, "ruleset", json_string(rs->hash));
-	json_object_set_new(root, "lines", json_integer((json_int_t)st->lines));
-	json_object_set_new(root, "bytes", json_integer((json_int_t)st->bytes));
-	char *s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	puts(s);
-	free(s);
-	json_decref(root);
+	fputs("],\"ruleset\":", stdout);
+	put_json(json_string(rs->hash));
+	printf(",\"lines\":%llu,\"bytes\":%llu}\n", (unsigned long long)st->lines,
+	       (unsigned long long)st->bytes);
 	dynbuf_free(&b);
 }
 

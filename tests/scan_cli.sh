@@ -29,6 +29,23 @@ grep -q "cannot read" "$tmp/err" && ok "scan: says why" || bad "scan: says why"
 "$fs" scan --format json "$tmp/docker.log" >"$tmp/json"
 grep -q '"fired":\[{"id":"docker"' "$tmp/json" && grep -q '"hits":\[{"line":2,' "$tmp/json" &&
 	ok "scan --format json: rule and hit line" || bad "scan --format json: rule and hit line"
+# The JSON is written one fired rule at a time: three rules in one log
+# (in rule order, commas between), a log where none fired, odd bytes in a
+# hit's text; exactly what a whole jansson tree printed before.
+{
+	printf 'x\nERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is it running?\n'
+	printf 'Command failed with error code: -11\n'
+	printf 'MoveFileEx "q\\\t\001\377\n'
+} >"$tmp/three.log"
+"$fs" scan --format json "$tmp/three.log" "$tmp/clean.log" |
+	sed 's/"ruleset":"[0-9a-f]\{16\}"/"ruleset":"H"/' >"$tmp/json"
+cat >"$tmp/want" <<'JSON'
+{"log":"TMP/three.log","fired":[{"id":"docker","title":"Docker daemon unreachable on the runner","action":"retry","ticket":null,"tickets":[],"hits":[{"line":2,"text":"ERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is it running?"}],"nhits":1,"filters_checked":true,"actionable":true},{"id":"MoveFileEx","title":"Windows rename failed (MoveFileEx)","action":"retry","ticket":null,"tickets":[],"hits":[{"line":4,"text":"MoveFileEx \"q\\\t\u0001�"}],"nhits":1,"filters_checked":true,"actionable":true},{"id":"code_-11","title":"Command killed by SIGSEGV (error code -11)","action":"retry","ticket":"https://gitlab.haskell.org/ghc/ghc/-/issues/22990","tickets":["https://gitlab.haskell.org/ghc/ghc/-/issues/22990"],"hits":[{"line":3,"text":"Command failed with error code: -11"}],"nhits":1,"filters_checked":true,"actionable":true}],"ruleset":"H","lines":4,"bytes":146}
+{"log":"TMP/clean.log","fired":[],"ruleset":"H","lines":1,"bytes":9}
+JSON
+sed "s|TMP|$tmp|" "$tmp/want" >"$tmp/want2"
+cmp -s "$tmp/json" "$tmp/want2" && ok "scan --format json: three rules, none, odd bytes, two logs" ||
+	{ bad "scan --format json: three rules, none, odd bytes, two logs"; diff "$tmp/want2" "$tmp/json" | head -5; }
 "$fs" scan --job "$tmp/clean.log" "$tmp/docker.log" 2>"$tmp/err"
 expect "scan --job with invalid JSON: exit 2" 2 $?
 grep -q "invalid JSON at line 1" "$tmp/err" && ok "scan --job: precise error" || bad "scan --job: precise error"
