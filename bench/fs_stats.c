@@ -12,6 +12,7 @@
  * atom, matcher calls per line, and the TOP (default 10) atoms by candidate
  * lines with the gram that selects them. */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,8 +56,8 @@ struct replay {
 static void replay(struct replay *rp, const struct fsig_gramtab *t, unsigned char n, uint64_t g,
                    uint32_t h)
 {
-	uint32_t b = fsig_gram_bit(h, t->bits_log2);
-	if(!(t->bits[b >> 6] & ((uint64_t)1 << (b & 63))))
+	uint64_t m = fsig_gram_mask(h, t->bits_log2);
+	if((t->bits[fsig_gram_bit(h, t->bits_log2) >> 6] & m) != m)
 		return;
 	rp->bit_hits++;
 	uint32_t k = fsig_gram_bucket(h, t->buckets_log2);
@@ -72,6 +73,74 @@ static void replay(struct replay *rp, const struct fsig_gramtab *t, unsigned cha
 			rp->lines_of[a]++;
 			rp->calls++;
 		}
+	}
+}
+
+/* Whether the line p[0..len) holds an exact gram of a table (any position). */
+static bool holds_gram(const struct fsig_prefilter *pf, const unsigned char *p, size_t len)
+{
+	for(size_t i = 0; i + 4 <= len; i++) {
+		uint64_t g8;
+		memcpy(&g8, p + i, 8);
+		const struct fsig_gramtab *t[2] = { &pf->g4, &pf->g8 };
+		uint64_t g[2] = { (uint32_t)g8, g8 | FSIG_FOLD8 };
+		uint32_t h[2] = { fsig_gram_hash((uint32_t)g8), fsig_gram8_hash(g8 | FSIG_FOLD8) };
+		for(int k = 0; k < 2; k++) {
+			if(!t[k]->bits_log2 || (k && i + 8 > len))
+				continue;
+			uint32_t b = fsig_gram_bucket(h[k], t[k]->buckets_log2);
+			for(uint32_t j = t[k]->bucket_start[b]; j < t[k]->bucket_start[b + 1]; j++)
+				if(t[k]->grams[j].gram == g[k])
+					return true;
+		}
+	}
+	return false;
+}
+
+/* The find loop over every chunk of fd, as scan.c runs it between stops. */
+static void find_replay(const struct fsig_prefilter *pf, int fd)
+{
+	const char *no = getenv("FAILSIG_NO_AVX512");
+	size_t (*find)(const unsigned char *, size_t) = pf->find;
+	if(pf->find_avx512 && !(no && *no && strcmp(no, "0") != 0) &&
+	   __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512bw"))
+		find = pf->find_avx512;
+	if(!find || pf->nalways) {
+		printf("find loop: none (no grams, or atoms tried on every line)\n");
+		return;
+	}
+	for(int pass = 0; pass < 2; pass++) {  /* pass 0 times, pass 1 classifies */
+		lseek(fd, 0, SEEK_SET);
+		struct reader *r = reader_new_fd(fd, 0, 0);
+		struct reader_chunk c;
+		uint64_t stops = 0, real = 0, bytes = 0;
+		double t0 = now();
+		while(reader_next(r, &c) == 1) {
+			bytes += (uint64_t)(c.end - c.begin);
+			for(const unsigned char *p = c.begin; p < c.end;) {
+				const unsigned char *stop = p + find(p, (size_t)(c.end - p));
+				if(stop >= c.end)
+					break;
+				stops++;
+				const unsigned char *nl = memchr(stop, '\n', (size_t)(c.end - stop));
+				if(pass) {
+					const unsigned char *start = stop;
+					while(start > c.begin && start[-1] != '\n')
+						start--;
+					real += holds_gram(pf, start, (size_t)(nl - start));
+				}
+				p = nl + 1;
+			}
+		}
+		double t1 = now();
+		reader_free(r);
+		if(!pass)
+			printf("find loop: %llu stops (one per %.0f bytes), %.3f s with reading, %.0f MB/s\n",
+			       (unsigned long long)stops, stops ? (double)bytes / (double)stops : 0.0,
+			       t1 - t0, (double)bytes / 1e6 / (t1 - t0));
+		else
+			printf("  %llu of them on a line holding an entered gram, %llu hash collisions\n",
+			       (unsigned long long)real, (unsigned long long)(stops - real));
 	}
 }
 
@@ -145,6 +214,7 @@ int main(int argc, char **argv)
 	uint64_t bit_hits = rp.bit_hits, bucket_hits = rp.bucket_hits, calls = rp.calls;
 	uint64_t *gram_of = rp.gram_of;
 	reader_free(r);
+	find_replay(pf, fd);
 	close(fd);
 	printf("prefilter replay (raw lines): %llu set bits hit (%.3f per line), %llu exact grams, %llu matcher calls (%.3f per line; %u of them per line for gram-less atoms)\n",
 	       (unsigned long long)bit_hits, (double)bit_hits / (double)lines,

@@ -25,9 +25,12 @@ void scan_probe_bucket4(struct scanner *s, const unsigned char *p, size_t len, s
 void scan_probe_bucket8(struct scanner *s, const unsigned char *p, size_t len, size_t i,
                         uint64_t g, unsigned kinds);
 
-static inline __attribute__((always_inline)) int fsig_bit_set(const uint64_t *bits, uint32_t b)
+/* Whether both bits of the gram with hash h are set (fsig_gram_mask). */
+static inline __attribute__((always_inline)) int fsig_bits_set(const uint64_t *bits, uint32_t h,
+                                                               unsigned bits_log2)
 {
-	return (bits[b >> 6] >> (b & 63)) & 1;
+	uint64_t m = fsig_gram_mask(h, bits_log2);
+	return (bits[fsig_gram_bit(h, bits_log2) >> 6] & m) == m;
 }
 
 /* Probe the gram(s) at p[i]: the 4-byte table (bits4 bits in b4; bits4 == 0:
@@ -39,16 +42,16 @@ fsig_probe_at(struct scanner *s, const unsigned char *p, size_t len, size_t i, u
 	if(!bits8) {
 		uint32_t g;
 		memcpy(&g, p + i, sizeof g);
-		if(fsig_bit_set(b4, fsig_gram_hash(g) >> (32 - bits4)))
+		if(fsig_bits_set(b4, fsig_gram_hash(g), bits4))
 			scan_probe_bucket4(s, p, len, i, g, kinds);
 		return;
 	}
 	uint64_t g8;
 	memcpy(&g8, p + i, sizeof g8);
-	if(bits4 && fsig_bit_set(b4, fsig_gram_hash((uint32_t)g8) >> (32 - bits4)))
+	if(bits4 && fsig_bits_set(b4, fsig_gram_hash((uint32_t)g8), bits4))
 		scan_probe_bucket4(s, p, len, i, (uint32_t)g8, kinds);
 	uint64_t f = g8 | FSIG_FOLD8;
-	if(fsig_bit_set(b8, fsig_gram8_hash(f) >> (32 - bits8)))
+	if(fsig_bits_set(b8, fsig_gram8_hash(f), bits8))
 		scan_probe_bucket8(s, p, len, i, f, kinds);
 }
 
@@ -82,13 +85,13 @@ fsig_probe_bit(const unsigned char *p, size_t i, const uint64_t *b4, unsigned bi
 	if(!bits8) {
 		uint32_t g;
 		memcpy(&g, p + i, sizeof g);
-		return fsig_bit_set(b4, fsig_gram_hash(g) >> (32 - bits4));
+		return fsig_bits_set(b4, fsig_gram_hash(g), bits4);
 	}
 	uint64_t g8;
 	memcpy(&g8, p + i, sizeof g8);
-	int hit = fsig_bit_set(b8, fsig_gram8_hash(g8 | FSIG_FOLD8) >> (32 - bits8));
+	int hit = fsig_bits_set(b8, fsig_gram8_hash(g8 | FSIG_FOLD8), bits8);
 	if(bits4)
-		hit |= fsig_bit_set(b4, fsig_gram_hash((uint32_t)g8) >> (32 - bits4));
+		hit |= fsig_bits_set(b4, fsig_gram_hash((uint32_t)g8), bits4);
 	return hit;
 }
 
@@ -145,22 +148,30 @@ fsig_probe8_avx512(const unsigned char *p, __mmask8 valid, const uint64_t *b4, u
 	if(bits4) {
 		const __m256i k4 = _mm256_set1_epi32((int)0x9E3779B1u);
 		__m256i g = _mm512_castsi512_si256(_mm512_permutexvar_epi8(perm4, text));
-		__m256i bit = _mm256_srli_epi32(_mm256_mullo_epi32(g, k4), 32 - bits4);
-		__m512i bit64 = _mm512_cvtepu32_epi64(bit);
+		__m512i h = _mm512_cvtepu32_epi64(_mm256_mullo_epi32(g, k4));
+		__m512i bit = _mm512_srli_epi64(h, 32 - bits4);
+		__m512i mask = _mm512_or_si512(
+		    _mm512_sllv_epi64(one, _mm512_and_si512(bit, low6)),
+		    _mm512_sllv_epi64(one, _mm512_and_si512(_mm512_srli_epi64(h, 26 - bits4), low6)));
 		__m512i word = _mm512_mask_i64gather_epi64(_mm512_setzero_si512(), valid,
-		                                           _mm512_srli_epi64(bit64, 6), b4, 8);
-		*hit4 = _mm512_mask_test_epi64_mask(
-		    valid, _mm512_srlv_epi64(word, _mm512_and_si512(bit64, low6)), one);
+		                                           _mm512_srli_epi64(bit, 6), b4, 8);
+		__m512i missing = _mm512_andnot_si512(word, mask);
+		*hit4 = _mm512_mask_testn_epi64_mask(valid, missing, missing);
 	}
 	if(bits8) {
+		/* The top 32 bits of the product are fsig_gram8_hash. */
 		const __m512i k8 = _mm512_set1_epi64((long long)UINT64_C(0x9E3779B97F4A7C15));
 		const __m512i fold = _mm512_set1_epi64((long long)FSIG_FOLD8);
 		__m512i f = _mm512_or_si512(_mm512_permutexvar_epi8(perm8, text), fold);
-		__m512i bit = _mm512_srli_epi64(_mm512_mullo_epi64(f, k8), 64 - bits8);
+		__m512i prod = _mm512_mullo_epi64(f, k8);
+		__m512i bit = _mm512_srli_epi64(prod, 64 - bits8);
+		__m512i mask = _mm512_or_si512(
+		    _mm512_sllv_epi64(one, _mm512_and_si512(bit, low6)),
+		    _mm512_sllv_epi64(one, _mm512_and_si512(_mm512_srli_epi64(prod, 58 - bits8), low6)));
 		__m512i word = _mm512_mask_i64gather_epi64(_mm512_setzero_si512(), valid,
 		                                           _mm512_srli_epi64(bit, 6), b8, 8);
-		*hit8 = _mm512_mask_test_epi64_mask(
-		    valid, _mm512_srlv_epi64(word, _mm512_and_si512(bit, low6)), one);
+		__m512i missing = _mm512_andnot_si512(word, mask);
+		*hit8 = _mm512_mask_testn_epi64_mask(valid, missing, missing);
 	}
 }
 

@@ -112,9 +112,20 @@ static inline uint32_t fsig_gram8_hash(uint64_t folded)
 	return (uint32_t)((folded * UINT64_C(0x9E3779B97F4A7C15)) >> 32);
 }
 
+/* A gram sets two bits of one 64-bit word of its table (a blocked Bloom
+ * filter, k = 2): the word and the first bit from the top bits_log2 bits
+ * of its hash (fsig_gram_bit / 64 and % 64), the second bit from the six
+ * bits below them. A probe reads one word either way, and a gram not in
+ * the table passes only when both bits are set: with the 1000 synthetic
+ * rules, a fifth fewer stops of the find loop than one bit per gram. */
 static inline uint32_t fsig_gram_bit(uint32_t hash, unsigned bits_log2)
 {
 	return hash >> (32 - bits_log2);
+}
+static inline uint64_t fsig_gram_mask(uint32_t hash, unsigned bits_log2)
+{
+	return UINT64_C(1) << (fsig_gram_bit(hash, bits_log2) & 63) |
+	       UINT64_C(1) << (hash >> (26 - bits_log2) & 63);
 }
 static inline uint32_t fsig_gram_bucket(uint32_t hash, unsigned buckets_log2)
 {
