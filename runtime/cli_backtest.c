@@ -276,6 +276,12 @@ static void *worker(void *arg)
 	struct pool *p = w->p;
 	char err[256];
 	struct store *st = store_open(w->path, err, sizeof err);
+	/* A page cache of 8 pages (512 KiB) instead of sqlite's 2 MB: a trace's
+	 * pages are read once, and a small cache keeps the buffers sqlite reads
+	 * them into, and copies them out of, in L2 (--jobs 2 on 32 x 16 MB:
+	 * 102 -> 93 ms). Only a speed setting: failing it changes nothing. */
+	if(st)
+		sqlite3_exec(store_sqlite(st), "PRAGMA cache_size = 8", NULL, NULL, NULL);
 	sqlite3_stmt *rec = NULL;
 	if(st && sqlite3_prepare_v2(store_sqlite(st), "SELECT rule FROM matches WHERE job_id = ?1",
 	                            -1, &rec, NULL) != SQLITE_OK) {
