@@ -2,7 +2,7 @@
  * (bench/; not part of failsig).
  *
  *   failsigc build --emit=c RULES -o X.c
- *   cc -Iruntime X.c bench/fs_stats.c build/libfailsig.a -ljansson -o fs_stats
+ *   cc -O2 -Iruntime X.c bench/fs_stats.c build/libfailsig.a -ljansson -lpthread -o fs_stats
  *   fs_stats LOG [TOP]
  *
  * Runs the runtime's scanner (scanner_run, no rule evaluation) over LOG and
@@ -76,23 +76,22 @@ static void replay(struct replay *rp, const struct fsig_gramtab *t, unsigned cha
 	}
 }
 
-/* Whether the line p[0..len) holds an exact gram of a table (any position). */
-static bool holds_gram(const struct fsig_prefilter *pf, const unsigned char *p, size_t len)
+/* Whether the gram(s) at p (a stop of the find loop) are entered in a
+ * table: if not, the stop was a hash collision. */
+static bool entered_at(const struct fsig_prefilter *pf, const unsigned char *p)
 {
-	for(size_t i = 0; i + 4 <= len; i++) {
-		uint64_t g8;
-		memcpy(&g8, p + i, 8);
-		const struct fsig_gramtab *t[2] = { &pf->g4, &pf->g8 };
-		uint64_t g[2] = { (uint32_t)g8, g8 | FSIG_FOLD8 };
-		uint32_t h[2] = { fsig_gram_hash((uint32_t)g8), fsig_gram8_hash(g8 | FSIG_FOLD8) };
-		for(int k = 0; k < 2; k++) {
-			if(!t[k]->bits_log2 || (k && i + 8 > len))
-				continue;
-			uint32_t b = fsig_gram_bucket(h[k], t[k]->buckets_log2);
-			for(uint32_t j = t[k]->bucket_start[b]; j < t[k]->bucket_start[b + 1]; j++)
-				if(t[k]->grams[j].gram == g[k])
-					return true;
-		}
+	uint64_t g8;
+	memcpy(&g8, p, 8);
+	const struct fsig_gramtab *t[2] = { &pf->g4, &pf->g8 };
+	uint64_t g[2] = { (uint32_t)g8, g8 | FSIG_FOLD8 };
+	uint32_t h[2] = { fsig_gram_hash((uint32_t)g8), fsig_gram8_hash(g8 | FSIG_FOLD8) };
+	for(int k = 0; k < 2; k++) {
+		if(!t[k]->bits_log2)
+			continue;
+		uint32_t b = fsig_gram_bucket(h[k], t[k]->buckets_log2);
+		for(uint32_t j = t[k]->bucket_start[b]; j < t[k]->bucket_start[b + 1]; j++)
+			if(t[k]->grams[j].gram == g[k])
+				return true;
 	}
 	return false;
 }
@@ -123,12 +122,8 @@ static void find_replay(const struct fsig_prefilter *pf, int fd)
 					break;
 				stops++;
 				const unsigned char *nl = memchr(stop, '\n', (size_t)(c.end - stop));
-				if(pass) {
-					const unsigned char *start = stop;
-					while(start > c.begin && start[-1] != '\n')
-						start--;
-					real += holds_gram(pf, start, (size_t)(nl - start));
-				}
+				if(pass)
+					real += entered_at(pf, stop);
 				p = nl + 1;
 			}
 		}
@@ -139,7 +134,7 @@ static void find_replay(const struct fsig_prefilter *pf, int fd)
 			       (unsigned long long)stops, stops ? (double)bytes / (double)stops : 0.0,
 			       t1 - t0, (double)bytes / 1e6 / (t1 - t0));
 		else
-			printf("  %llu of them on a line holding an entered gram, %llu hash collisions\n",
+			printf("  %llu of them at an entered gram, %llu hash collisions\n",
 			       (unsigned long long)real, (unsigned long long)(stops - real));
 	}
 }
