@@ -516,7 +516,6 @@ int cli_report(const struct fsig_ruleset *rs, int argc, char **argv)
 	if(!rc)
 		rc = t.c.jobs + t.c.on_success ? EXIT_MATCH : EXIT_NO_MATCH;
 out:
-	fflush(stdout);
 	hist_counts_free(&t.c);
 	free(t.action);
 	dynbuf_free(&o.tmp);

@@ -246,7 +246,6 @@ int cli_scan(const struct fsig_ruleset *rs, int argc, char **argv)
 			rc = EXIT_MATCH;
 		eval_free(e);
 	}
-	fflush(stdout);
 	job_info_free(&job);
 	free(a.logs);
 	return error ? EXIT_ERROR : rc;

@@ -593,7 +593,6 @@ int cli_search(const struct fsig_ruleset *rs, int argc, char **argv)
 		no_logs_hint(st);
 	rc = jobs ? EXIT_MATCH : EXIT_NO_MATCH;
 out:
-	fflush(stdout);
 	json_decref(root);
 	free(note);
 	free(scan.prefilter);

@@ -371,7 +371,6 @@ int cli_stats(const struct fsig_ruleset *rs, int argc, char **argv)
 	else
 		rc = print_text(st, &a, &s, &o);
 out:
-	fflush(stdout);
 	free(o.first);
 	free(o.last);
 	stats_free(&s);

@@ -767,7 +767,6 @@ int cli_unmatched(const struct fsig_ruleset *rs, int argc, char **argv)
 	if(!st)
 		return EXIT_ERROR;
 	rc = a.has_draft ? draft(st, rs, &a) : list(st, &a);
-	fflush(stdout);
 	store_close(st);
 	return rc;
 }

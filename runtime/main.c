@@ -2,6 +2,8 @@
  *
  * The rule set is compiled in (failsig_ruleset, from the generated scanner);
  * `failsig rules` shows which. */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,16 +76,36 @@ static const struct command {
 	{"unmatched", cli_unmatched},
 };
 
+/* Whether everything written to stdout reached it; else a message. Output
+ * that did not reach its file (a full disk, a closed pipe) is an error,
+ * not "no rule fired". */
+static bool output_written(const char *cmd)
+{
+	if(fflush(stdout) != 0) {
+		fprintf(stderr, "failsig %s: cannot write the output: %s\n", cmd, strerror(errno));
+		return false;
+	}
+	if(ferror(stdout)) {  /* an earlier write failed; its errno is gone */
+		fprintf(stderr, "failsig %s: cannot write the output\n", cmd);
+		return false;
+	}
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	if(argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
 	   strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_ERROR : 0;
+		return argc < 2 || !output_written("--help") ? EXIT_ERROR : 0;
 	}
 	for(size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-		if(strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(&failsig_ruleset, argc - 1, argv + 1);
+		if(strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		int rc = commands[i].run(&failsig_ruleset, argc - 1, argv + 1);
+		/* Output that did not reach its file (a full disk, a closed pipe)
+		 * is an error, not "no rule fired". */
+		return output_written(argv[1]) ? rc : EXIT_ERROR;
 	}
 	fprintf(stderr, "failsig: unknown command '%s'\nTry 'failsig --help'.\n", argv[1]);
 	return EXIT_ERROR;

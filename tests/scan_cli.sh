@@ -46,6 +46,14 @@ JSON
 sed "s|TMP|$tmp|" "$tmp/want" >"$tmp/want2"
 cmp -s "$tmp/json" "$tmp/want2" && ok "scan --format json: three rules, none, odd bytes, two logs" ||
 	{ bad "scan --format json: three rules, none, odd bytes, two logs"; diff "$tmp/want2" "$tmp/json" | head -5; }
+# Output that cannot be written is an error (exit 2, with the reason), not
+# "a rule fired" or "none did".
+"$fs" scan --format json "$tmp/docker.log" >/dev/full 2>"$tmp/err"
+expect "scan to a full disk: exit 2" 2 $?
+grep -q "cannot write the output: No space left on device" "$tmp/err" &&
+	ok "scan to a full disk: says why" || bad "scan to a full disk: says why"
+"$fs" scan "$tmp/clean.log" >/dev/full 2>/dev/null
+expect "scan to a full disk, nothing fired: still exit 2" 2 $?
 "$fs" scan --job "$tmp/clean.log" "$tmp/docker.log" 2>"$tmp/err"
 expect "scan --job with invalid JSON: exit 2" 2 $?
 grep -q "invalid JSON at line 1" "$tmp/err" && ok "scan --job: precise error" || bad "scan --job: precise error"
