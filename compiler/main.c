@@ -618,5 +618,15 @@ int main(int argc, char **argv)
 out:
 	compilation_free(c);
 	free(o.inputs);
+	/* Diagnostics that did not reach stdout (--format=json to a full disk)
+	 * are a system error, not a clean check. */
+	if(fflush(stdout) != 0) {
+		fprintf(stderr, "failsigc: cannot write the output: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	if(ferror(stdout)) {  /* an earlier write failed; its errno is gone */
+		fprintf(stderr, "failsigc: cannot write the output\n");
+		return EXIT_USAGE;
+	}
 	return rc;
 }

@@ -54,6 +54,9 @@ grep -q "cannot write the output: No space left on device" "$tmp/err" &&
 	ok "scan to a full disk: says why" || bad "scan to a full disk: says why"
 "$fs" scan "$tmp/clean.log" >/dev/full 2>/dev/null
 expect "scan to a full disk, nothing fired: still exit 2" 2 $?
+"$build/failsigc" check --format=json "$top/rules/ghc" >/dev/full 2>"$tmp/err"
+expect "failsigc check --format=json to a full disk: exit 2" 2 $?
+grep -q "cannot write the output" "$tmp/err" && ok "failsigc: says why" || bad "failsigc: says why"
 "$fs" scan --job "$tmp/clean.log" "$tmp/docker.log" 2>"$tmp/err"
 expect "scan --job with invalid JSON: exit 2" 2 $?
 grep -q "invalid JSON at line 1" "$tmp/err" && ok "scan --job: precise error" || bad "scan --job: precise error"
