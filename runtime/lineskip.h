@@ -3,7 +3,9 @@
  * Lines before the prefilter's next set bit hold no atom (probe.h); the
  * scanner still owes them a line number, and a line starting with
  * "section_" (a section marker, with or without its "\r\e[0K" tail) must be
- * shown to the display pass however plain it looks. */
+ * shown to the display pass however plain it looks. With AVX-512 the find
+ * loop does this work itself (fsig_find_loop_avx512, probe.h); these
+ * serve the other CPUs and the runs that end before the find loop's stop. */
 #ifndef FSIG_LINESKIP_H
 #define FSIG_LINESKIP_H
 

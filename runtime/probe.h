@@ -216,25 +216,72 @@ fsig_probe_loop_avx512(struct scanner *s, const unsigned char *p, size_t len, un
 	}
 }
 
-/* fsig_find_loop with AVX-512, as fsig_probe_loop_avx512 probes. */
+/* Whether a line starting at p is a section marker, which the display pass
+ * must see however plain it looks (as lineskip.h). */
+static inline __attribute__((always_inline)) int fsig_is_marker(const unsigned char *p)
+{
+	return memcmp(p, "section_", 8) == 0;
+}
+
+/* fsig_find_loop with AVX-512, as fsig_probe_loop_avx512 probes, which
+ * also does lineskip's work on the bytes it passes (one compare and a
+ * popcount on the block it has loaded anyway, instead of a second pass
+ * over them): p[0..n) is whole lines, p[0] starts one. Returns the first
+ * probed position with a set bit or the first line starting with
+ * "section_", whichever comes first, or n; adds to *lines the '\n's of
+ * p before the returned offset. */
 static inline __attribute__((always_inline)) FSIG_AVX512 size_t
 fsig_find_loop_avx512(const unsigned char *p, size_t n, size_t step, const uint64_t *b4,
                       unsigned bits4, const uint64_t *b8, unsigned bits8,
-                      const unsigned char *idx4, const unsigned char *idx8)
+                      const unsigned char *idx4, const unsigned char *idx8, uint64_t *lines)
 {
 	const size_t last = bits4 ? 4 : 8;
-	if(n < last)
-		return n;
-	const size_t end = n - last + 1;
-	const __m512i perm4 = _mm512_loadu_si512(idx4), perm8 = _mm512_loadu_si512(idx8);
-	for(size_t i = 0; i < end; i += 8 * step) {
-		__mmask8 hit4, hit8;
-		fsig_probe8_avx512(p + i, fsig_valid8(i, end, step), b4, bits4, b8, bits8, perm4,
-		                   perm8, &hit4, &hit8);
-		if(hit4 | hit8)
-			return i + (size_t)__builtin_ctz((unsigned)hit4 | (unsigned)hit8) * step;
+	const size_t width = 8 * step;  /* bytes per turn, at most 64 */
+	uint64_t count = 0, carry = 1;  /* carry: the turn's byte 0 starts a line */
+	size_t i = 0;
+	if(n >= last) {
+		const size_t end = n - last + 1;
+		const __m512i perm4 = _mm512_loadu_si512(idx4), perm8 = _mm512_loadu_si512(idx8);
+		const __m512i nl = _mm512_set1_epi8('\n'), s = _mm512_set1_epi8('s');
+		for(; i < end; i += width) {
+			__mmask8 hit4, hit8;
+			fsig_probe8_avx512(p + i, fsig_valid8(i, end, step), b4, bits4, b8, bits8, perm4,
+			                   perm8, &hit4, &hit8);
+			size_t room = n - i < width ? n - i : width;
+			uint64_t keep = room >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << room) - 1;
+			__m512i text = _mm512_loadu_si512(p + i);
+			uint64_t m = _mm512_cmpeq_epi8_mask(text, nl) & keep;
+			uint64_t starts = ((m << 1) | carry) & _mm512_cmpeq_epi8_mask(text, s) & keep;
+			unsigned hit = (unsigned)hit4 | (unsigned)hit8;
+			size_t at = hit ? (size_t)__builtin_ctz(hit) * step : width;
+			for(; starts; starts &= starts - 1) {
+				size_t k = (size_t)__builtin_ctzll(starts);
+				if(k >= at)
+					break;
+				if(fsig_is_marker(p + i + k)) {
+					at = k;
+					break;
+				}
+			}
+			if(at < width) {
+				*lines += count + (uint64_t)__builtin_popcountll(m & ((UINT64_C(1) << at) - 1));
+				return i + at;
+			}
+			count += (uint64_t)__builtin_popcountll(m);
+			carry = m >> (width - 1) & 1;
+		}
 	}
-	return n;
+	/* The last few bytes (no gram fits there), or a p too short to probe;
+	 * the last turn may have counted up to n already. */
+	if(i > n)
+		i = n;
+	for(; i < n; i++) {
+		if((i == 0 || p[i - 1] == '\n') && fsig_is_marker(p + i))
+			break;
+		count += p[i] == '\n';
+	}
+	*lines += count;
+	return i;
 }
 #endif
 

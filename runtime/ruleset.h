@@ -88,7 +88,10 @@ struct fsig_prefilter {
 	/* The first probed position of p[0..n) with a set bit, or n (probe.h):
 	 * the lines before it are skipped. NULL with probe. */
 	size_t (*find)(const unsigned char *p, size_t n);
-	size_t (*find_avx512)(const unsigned char *p, size_t n);
+	/* With AVX-512 the find loop also counts the lines it passes and stops
+	 * at a "section_" line too (fsig_find_loop_avx512), which spares the
+	 * scanner a lineskip pass over them. */
+	size_t (*find_avx512)(const unsigned char *p, size_t n, uint64_t *lines);
 	unsigned step;                   /* probe every step-th position of a line (>= 1) */
 	struct fsig_gramtab g4;          /* 4-byte grams */
 	struct fsig_gramtab g8;          /* 8-byte grams, folded (FSIG_FOLD8) */

@@ -30,6 +30,10 @@ struct scanner {
 	const struct fsig_ruleset *rs;
 	void (*probe)(struct scanner *, const unsigned char *, size_t, unsigned);  /* or NULL */
 	size_t (*find)(const unsigned char *, size_t);  /* NULL: no line is skipped */
+	/* The AVX-512 find loop, which counts the lines it passes (ruleset.h),
+	 * or NULL; then find is NULL. */
+	size_t (*find_count)(const unsigned char *, size_t, uint64_t *);
+	uint64_t stop_lines;         /* with find_count: the lines before the find loop's stop */
 	size_t (*lineskip)(const unsigned char *, size_t, uint64_t *);
 	uint32_t *stamp;             /* per atom: the line generation it was last tried on */
 	uint32_t gen;                /* current line generation (wraps: stamps reset) */
@@ -70,8 +74,12 @@ struct scanner *scanner_new(const struct fsig_ruleset *rs)
 	bool avx512 = rs->prefilter.probe_avx512 && cpu512;
 	s->probe = avx512 ? rs->prefilter.probe_avx512 : rs->prefilter.probe;
 	/* Atoms tried on every line rule out skipping lines. */
-	if(!rs->prefilter.nalways)
-		s->find = avx512 ? rs->prefilter.find_avx512 : rs->prefilter.find;
+	if(!rs->prefilter.nalways) {
+		if(avx512 && rs->prefilter.find_avx512)
+			s->find_count = rs->prefilter.find_avx512;
+		else
+			s->find = rs->prefilter.find;
+	}
 	s->lineskip = lineskip;
 #ifdef FSIG_HAVE_AVX512
 	/* As on a CPU without AVX-512 when FAILSIG_NO_AVX512 says so: most of
@@ -314,8 +322,15 @@ static const unsigned char *skip(struct scanner *s, const unsigned char *p,
                                  const unsigned char **esc, const unsigned char **cr,
                                  uint64_t *lineno, scan_line_fn fn, void *ctx)
 {
-	if(!*stop || *stop < p)
-		*stop = p + s->find(p, (size_t)(end - p));
+	if(!*stop || *stop < p) {
+		if(s->find_count) {
+			uint64_t lines = 0;
+			*stop = p + s->find_count(p, (size_t)(end - p), &lines);
+			s->stop_lines = *lineno + lines;
+		} else {
+			*stop = p + s->find(p, (size_t)(end - p));
+		}
+	}
 	next_special(p, end, esc, cr);
 	const unsigned char *limit = *stop;
 	limit = *esc < limit ? *esc : limit;
@@ -330,7 +345,14 @@ static const unsigned char *skip(struct scanner *s, const unsigned char *p,
 	if(q == p)
 		return p;
 	uint64_t before = *lineno;
-	q = p + s->lineskip(p, (size_t)(q - p), lineno);
+	/* The lines up to the find loop's stop are counted (and "section_" lines
+	 * looked for) when it ran, if it ran with AVX-512; q is then the start
+	 * of the stop's line. An ESC or '\r' before the stop ends the run
+	 * earlier: those lines are counted here. */
+	if(s->find_count && limit == *stop)
+		*lineno = s->stop_lines;
+	else
+		q = p + s->lineskip(p, (size_t)(q - p), lineno);
 	if(*lineno > before) {
 		struct scan_line run = {
 			.lineno = *lineno, .text = p, .len = (size_t)(q - p), .raw = p,
@@ -358,7 +380,7 @@ int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
 		/* The first probed position with a set bit (s->find), or NULL. */
 		const unsigned char *stop = NULL;
 		while(p < c.end) {
-			if(s->find && !*want_all_lines && !(first && c.continues)) {
+			if((s->find || s->find_count) && !*want_all_lines && !(first && c.continues)) {
 				p = skip(s, p, c.end, &stop, &esc, &cr, &lineno, fn, ctx);
 				first = false;
 				if(p == c.end)
