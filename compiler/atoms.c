@@ -427,6 +427,64 @@ static void build_table(struct builder *b, int t, struct gramtab *out)
 	}
 }
 
+/* Whether an atom's factors are worth a memchr (runtime/scan.c): exact
+ * bytes (no case variants), and not bytes on every line of a log (a single
+ * byte of weight 4 or less: capitals, rare punctuation, control bytes; two
+ * bytes unless both are among the commonest, weight 16 or more together;
+ * three bytes; longer ones holding a byte of weight 4 or less, which the
+ * scanner looks for). */
+bool atoms_short_factors_usable(const struct rx_factors *f)
+{
+	if(f->n == 0)
+		return false;
+	for(size_t k = 0; k < f->n; k++) {
+		const struct rx_factor *x = &f->v[k];
+		if(x->icase || x->len == 0)
+			return false;
+		int w = 0, rarest = 10;
+		for(size_t b = 0; b < x->len; b++) {
+			int bw = byte_weight(x->bytes[b]);
+			w += bw;
+			rarest = bw < rarest ? bw : rarest;
+		}
+		if((x->len == 1 && w > 4) || (x->len == 2 && w > 16) || (x->len > 3 && rarest > 4))
+			return false;
+	}
+	return true;
+}
+
+/* Whether an atom's 4-byte factors would hold the whole set's stride under
+ * 4 (a factor of 4 to 6 bytes): then, if atoms_short_factors_usable, the atom is
+ * found by a rare byte of its factors instead (a scan probes every
+ * position at stride 1, and the 200 rules took twice the time with one
+ * such factor among them). */
+static bool forces_short_step(const struct rx_factors *f)
+{
+	for(size_t k = 0; k < f->n; k++)
+		if(f->v[k].len < GRAM + 3)
+			return true;
+	return false;
+}
+
+/* Atom i is found through its short factors f (atoms_short_factors_usable). */
+static void add_short(struct builder *b, uint32_t atom, const struct rx_factors *f,
+                      size_t *cap_shorts, size_t *cap_factors)
+{
+	struct atomset *s = b->set;
+	struct arena *a = b->c->arena;
+	s->shorts = arena_grow(a, s->shorts, sizeof *s->shorts, cap_shorts, s->nshorts + 1);
+	s->shorts[s->nshorts++] =
+	    (struct fsig_short){ atom, (uint32_t)s->nshort_factors, (uint32_t)f->n };
+	for(size_t k = 0; k < f->n; k++) {
+		s->short_factors = arena_grow(a, s->short_factors, sizeof *s->short_factors,
+		                              cap_factors, s->nshort_factors + 1);
+		char *bytes = arena_alloc(a, f->v[k].len + 1);
+		memcpy(bytes, f->v[k].bytes, f->v[k].len);
+		s->short_factors[s->nshort_factors++] =
+		    (struct fsig_factor){ bytes, (uint32_t)f->v[k].len, false };
+	}
+}
+
 void atoms_build(struct compilation *c, struct atomset *out)
 {
 	memset(out, 0, sizeof *out);
@@ -446,7 +504,7 @@ void atoms_build(struct compilation *c, struct atomset *out)
 
 	/* The probe stride: at most what the shortest literal of any atom
 	 * allows, and no longer than pays off (choose_step). */
-	size_t cap_always = 0;
+	size_t cap_always = 0, cap_shorts = 0, cap_short_factors = 0;
 	struct rx_factors *factors = arena_alloc(c->arena, (out->n + 1) * sizeof *factors);
 	unsigned step = MAX_STEP;
 	for(size_t i = 0; i < out->n; i++) {
@@ -455,11 +513,21 @@ void atoms_build(struct compilation *c, struct atomset *out)
 			at->flags |= FSIG_ATOM_LAZY;
 			continue;
 		}
-		if(at->rx && rx_required_factors(c->arena, at->rx, GRAM, &factors[i])) {
+		if(at->rx && rx_required_factors(c->arena, at->rx, GRAM, &factors[i]) &&
+		   forces_short_step(&factors[i]) && atoms_short_factors_usable(&factors[i])) {
+			/* One 4-byte factor would make the whole set probe every
+			 * position ("ms!!": stride 1); a rare byte finds it cheaper. */
+			add_short(&b, (uint32_t)i, &factors[i], &cap_shorts, &cap_short_factors);
+			factors[i].n = 0;
+		} else if(at->rx && factors[i].n) {
 			for(size_t k = 0; k < factors[i].n; k++) {
 				if(factors[i].v[k].len - (GRAM - 1) < step)
 					step = (unsigned)(factors[i].v[k].len - (GRAM - 1));
 			}
+		} else if(at->rx && rx_required_factors(c->arena, at->rx, 1, &factors[i]) &&
+		          atoms_short_factors_usable(&factors[i])) {
+			add_short(&b, (uint32_t)i, &factors[i], &cap_shorts, &cap_short_factors);
+			factors[i].n = 0;
 		} else {
 			factors[i].n = 0;
 			out->always = arena_grow(c->arena, out->always, sizeof *out->always, &cap_always,

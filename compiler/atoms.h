@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "regex.h"
 #include "ruleset.h"
 
 struct compilation;
@@ -48,11 +49,20 @@ struct atomset {
 	size_t nfactors;
 	uint32_t *always;            /* atoms checked on every line */
 	size_t nalways;
+	struct fsig_short *shorts;   /* atoms checked on lines holding a short literal */
+	size_t nshorts;
+	struct fsig_factor *short_factors;
+	size_t nshort_factors;
 };
 
 /* Collect the atoms of every rule of c (patterns must have been parsed by
  * check_ruleset) and build the prefilter. Sets pattern->atom. Deterministic:
  * atoms are numbered in order of first appearance. */
 void atoms_build(struct compilation *c, struct atomset *out);
+
+/* Whether an atom without a 4-byte factor can be found by its shorter
+ * factors f (rx_required_factors with min_len 1): exact bytes, rare enough
+ * for a memchr. Shared with the slow-pattern check. */
+bool atoms_short_factors_usable(const struct rx_factors *f);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "ast.h"
+#include "atoms.h"
 #include "regex.h"
 
 enum {
@@ -186,7 +187,16 @@ static void check_pattern(struct compilation *c, struct rule *r, struct pattern 
 			return;
 		}
 	}
-	if(!has_gram)
+	if(has_gram)
+		return;
+	struct rx_factors shorts;
+	if(rx_required_factors(c->arena, pat->rx, 1, &shorts) && atoms_short_factors_usable(&shorts))
+		error(c, r, DIAG_SLOW_PATTERN, pat->loc,
+		      "pattern %s has no literal of 4 bytes that every match contains: it is "
+		      "checked on every line that holds \"%.*s\"%s",
+		      spelling(c, pat), (int)shorts.v[0].len, (const char *)shorts.v[0].bytes,
+		      shorts.n > 1 ? " or another of its short literals" : "");
+	else
 		error(c, r, DIAG_SLOW_PATTERN, pat->loc,
 		      "pattern %s has no literal of 4 bytes that every match contains: it is "
 		      "checked on every line of every log",

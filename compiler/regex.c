@@ -1454,7 +1454,8 @@ struct litinfo {
 /* Rarity heuristic: how unusual a byte is in CI log text, by a rough
  * frequency order of English and of log output. It only breaks ties between
  * runs of the same length, so a rough order is all it needs. Bytes not
- * listed (punctuation other than space, control and high bytes) weigh 6. */
+ * listed (other punctuation, control and high bytes) weigh 6; the
+ * punctuation of paths, times and key=value pairs is on most log lines. */
 static const uint8_t rarity[256] = {
 	[' '] = 1, ['e'] = 1, ['a'] = 1, ['o'] = 1, ['i'] = 1,
 	['t'] = 2, ['n'] = 2, ['s'] = 2, ['r'] = 2, ['h'] = 2, ['l'] = 2, ['d'] = 2, ['c'] = 2,
@@ -1468,6 +1469,7 @@ static const uint8_t rarity[256] = {
 	['I'] = 5, ['J'] = 5, ['K'] = 5, ['L'] = 5, ['M'] = 5, ['N'] = 5, ['O'] = 5, ['P'] = 5,
 	['Q'] = 5, ['R'] = 5, ['S'] = 5, ['T'] = 5, ['U'] = 5, ['V'] = 5, ['W'] = 5, ['X'] = 5,
 	['Y'] = 5, ['Z'] = 5,
+	[':'] = 4, ['.'] = 4, ['/'] = 4, ['-'] = 4, ['_'] = 4, ['='] = 4, [','] = 4,
 };
 
 static unsigned byte_weight(unsigned c)
@@ -1704,6 +1706,45 @@ static void factor_branches(struct nodevec *out, const struct rx *r)
 	free(alts.v);
 }
 
+/* The branches of r to take a factor from, into out: r itself if its best
+ * run is long enough; else, when every match of r passes through an
+ * alternation (an item of its concatenation, or repeated at least once),
+ * the branches of that alternation, each of which must have a long enough
+ * run in turn: every match of /\d+ (errors|warnings)/ holds "errors" or
+ * "warnings". False if there is no such set. info is scratch. */
+static bool leaf_branches(struct nodevec *out, const struct rx *r, size_t min_len,
+                          struct litinfo *info, int depth)
+{
+	lit_analyse(r, info);
+	if(info->best.n >= min_len) {
+		nv_push(out, r);
+		return true;
+	}
+	if(depth >= 4)
+		return false;
+	struct nodevec items = { 0 };
+	nv_flatten(&items, r, RX_CAT);
+	bool ok = false;
+	for(size_t j = 0; j < items.n && !ok; j++) {
+		const struct rx *it = items.v[j];
+		while(it->kind == RX_REPEAT && it->min >= 1)
+			it = it->a;
+		if(it->kind != RX_ALT)
+			continue;
+		struct nodevec alts = { 0 }, sub = { 0 };
+		factor_branches(&alts, it);
+		ok = true;
+		for(size_t k = 0; k < alts.n && ok; k++)
+			ok = leaf_branches(&sub, alts.v[k], min_len, info, depth + 1);
+		for(size_t k = 0; ok && k < sub.n; k++)
+			nv_push(out, sub.v[k]);
+		free(alts.v);
+		free(sub.v);
+	}
+	free(items.v);
+	return ok;
+}
+
 /* Contract in regex.h. Each branch gets its best run: the longest, then the
  * rarest by byte_weight; a run holding any two-case letter is returned
  * lower-cased with icase set. Factors are at most LIT_MAX bytes (of a longer
@@ -1716,12 +1757,15 @@ bool rx_required_factors(struct arena *a, const struct rx *r, size_t min_len,
 	out->n = 0;
 	if(min_len == 0)
 		min_len = 1;
-	struct nodevec branches = { 0 };
-	factor_branches(&branches, r);
+	struct nodevec tops = { 0 }, branches = { 0 };
+	factor_branches(&tops, r);
 	struct litinfo *info = xmalloc(sizeof *info);
-	struct rx_factor *v = arena_alloc(a, branches.n * sizeof *v);
-	size_t n = 0;
 	bool ok = true;
+	for(size_t i = 0; i < tops.n && ok; i++)
+		ok = leaf_branches(&branches, tops.v[i], min_len, info, 0);
+	free(tops.v);
+	struct rx_factor *v = arena_alloc(a, (branches.n + 1) * sizeof *v);
+	size_t n = 0;
 	/* Deduplicate through a hash table of indices into v (+1; 0 = free):
 	 * rule packs OR together hundreds of alternatives. */
 	size_t hcap = 16;

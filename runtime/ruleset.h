@@ -79,6 +79,17 @@ struct fsig_gramtab {
 
 struct scanner;
 
+/* A non-lazy atom without a 4-byte literal whose every branch holds a
+ * shorter one (1 to 3 exact bytes, rare enough): its matcher runs only on
+ * the lines that hold one of short_factors[first .. first + n). The scanner
+ * finds their next occurrences in a chunk with memchr or memmem, so such an
+ * atom still lets it skip the lines in between. */
+struct fsig_short {
+	uint32_t atom;
+	uint32_t first;
+	uint32_t n;
+};
+
 struct fsig_prefilter {
 	/* The probe loop over a line, instantiated for these tables (probe.h);
 	 * NULL: no grams. kinds is the scanner's, passed through. */
@@ -98,6 +109,9 @@ struct fsig_prefilter {
 	const struct fsig_factor *factors;
 	const uint32_t *always;          /* non-lazy atoms without a usable gram: */
 	uint32_t nalways;                /* their matchers run on every line */
+	const struct fsig_short *shorts; /* atoms found by a short literal instead */
+	uint32_t nshorts;
+	const struct fsig_factor *short_factors;
 };
 
 /* The fold of 8-byte grams: ASCII letters to lower case (other bytes move

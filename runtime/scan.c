@@ -34,6 +34,13 @@ struct scanner {
 	 * or NULL; then find is NULL. */
 	size_t (*find_count)(const unsigned char *, size_t, uint64_t *);
 	uint64_t stop_lines;         /* with find_count: the lines before the find loop's stop */
+	bool skips;                  /* lines may be skipped: no atom is tried on every line */
+	/* Per short factor (ruleset.h): its next occurrence in the chunk at or
+	 * after the scan's position, the chunk's end if none, NULL if not looked
+	 * for in this chunk yet. */
+	const unsigned char **short_next;
+	uint32_t nshort_factors;
+	const unsigned char *chunk_end;
 	size_t (*lineskip)(const unsigned char *, size_t, uint64_t *);
 	uint32_t *stamp;             /* per atom: the line generation it was last tried on */
 	uint32_t gen;                /* current line generation (wraps: stamps reset) */
@@ -79,7 +86,14 @@ struct scanner *scanner_new(const struct fsig_ruleset *rs)
 			s->find_count = rs->prefilter.find_avx512;
 		else
 			s->find = rs->prefilter.find;
+		s->skips = s->find || s->find_count || rs->prefilter.nshorts;
 	}
+	for(uint32_t k = 0; k < rs->prefilter.nshorts; k++) {
+		const struct fsig_short *sh = &rs->prefilter.shorts[k];
+		if(sh->first + sh->n > s->nshort_factors)
+			s->nshort_factors = sh->first + sh->n;
+	}
+	s->short_next = xcalloc(s->nshort_factors + 1, sizeof *s->short_next);
 	s->lineskip = lineskip;
 #ifdef FSIG_HAVE_AVX512
 	/* As on a CPU without AVX-512 when FAILSIG_NO_AVX512 says so: most of
@@ -108,6 +122,7 @@ void scanner_free(struct scanner *s)
 		return;
 	free(s->stamp);
 	free(s->hits);
+	free(s->short_next);
 	free(s->disp);
 	free(s);
 }
@@ -218,8 +233,73 @@ void scan_probe_bucket8(struct scanner *s, const unsigned char *p, size_t len, s
 	probe_bucket(s, &s->rs->prefilter.g8, p, len, i, g, fsig_gram8_hash(g), kinds);
 }
 
+/* How common a byte is in log text, roughly (lower is rarer). */
+static int byte_rank(unsigned char b)
+{
+	if(b == ' ')
+		return 4;
+	if(strchr("etaoinsr", b) && b)
+		return 3;
+	if((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9'))
+		return 2;
+	return 1;
+}
+
+/* The first occurrence of x (1 to 3 bytes) in p[0..n), or NULL: a memchr
+ * for its rarest byte and a compare around each hit (glibc's memmem took
+ * 58 % of a scan with a 2-byte factor). */
+static const unsigned char *find_short(const unsigned char *p, size_t n,
+                                       const struct fsig_factor *x)
+{
+	const unsigned char *b = (const unsigned char *)x->bytes;
+	size_t k = 0;
+	for(size_t i = 1; i < x->len; i++)
+		k = byte_rank(b[i]) < byte_rank(b[k]) ? i : k;
+	const unsigned char *end = p + n;
+	for(const unsigned char *q = p + k; q < end;) {
+		q = memchr(q, b[k], (size_t)(end - q));
+		if(!q)
+			return NULL;
+		const unsigned char *at = q - k;
+		if(at + x->len > end)
+			return NULL;
+		if(memcmp(at, b, x->len) == 0)
+			return at;
+		q++;
+	}
+	return NULL;
+}
+
+/* The next occurrence of short factor f at or after p in the chunk (or its
+ * end), looked for again only when passed: one search per occurrence, not
+ * per line. */
+static const unsigned char *short_next(struct scanner *s, uint32_t f, const unsigned char *p)
+{
+	const unsigned char *q = s->short_next[f];
+	if(q && q >= p)
+		return q;
+	q = find_short(p, (size_t)(s->chunk_end - p), &s->rs->prefilter.short_factors[f]);
+	q = q ? q : s->chunk_end;
+	s->short_next[f] = q;
+	return q;
+}
+
+/* The first place at or after p where a short factor occurs, or the end. */
+static const unsigned char *shorts_next(struct scanner *s, const unsigned char *p)
+{
+	const unsigned char *first = s->chunk_end;
+	for(uint32_t f = 0; f < s->nshort_factors; f++) {
+		const unsigned char *q = short_next(s, f, p);
+		first = q < first ? q : first;
+	}
+	return first;
+}
+
 /* Slide the gram prefilter over p[0..len) and run candidate matchers of the
- * atoms that read this kind of text (TEXT_*). */
+ * atoms that read this kind of text (TEXT_*). A plain line (TEXT_BOTH) is
+ * in the chunk: a short atom is tried only if one of its factors occurs in
+ * it; displayed text is elsewhere (and a factor of several bytes may form
+ * only once the escapes are gone), so there every short atom is tried. */
 static void prefilter(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds)
 {
 	const struct fsig_prefilter *pf = &s->rs->prefilter;
@@ -227,6 +307,14 @@ static void prefilter(struct scanner *s, const unsigned char *p, size_t len, uns
 		s->probe(s, p, len, kinds);
 	for(uint32_t k = 0; k < pf->nalways; k++)
 		try_atom(s, pf->always[k], p, kinds);
+	for(uint32_t k = 0; k < pf->nshorts; k++) {
+		const struct fsig_short *sh = &pf->shorts[k];
+		bool here = kinds != TEXT_BOTH;
+		for(uint32_t f = sh->first; !here && f < sh->first + sh->n; f++)
+			here = short_next(s, f, p) < p + len;
+		if(here)
+			try_atom(s, sh->atom, p, kinds);
+	}
 }
 
 static void section_event(struct scanner *s, const struct display_event *ev)
@@ -327,14 +415,20 @@ static const unsigned char *skip(struct scanner *s, const unsigned char *p,
 			uint64_t lines = 0;
 			*stop = p + s->find_count(p, (size_t)(end - p), &lines);
 			s->stop_lines = *lineno + lines;
-		} else {
+		} else if(s->find) {
 			*stop = p + s->find(p, (size_t)(end - p));
+		} else {
+			*stop = end;  /* no grams: only short factors stop the skip */
 		}
 	}
 	next_special(p, end, esc, cr);
 	const unsigned char *limit = *stop;
 	limit = *esc < limit ? *esc : limit;
 	limit = *cr < limit ? *cr : limit;
+	if(s->nshort_factors) {
+		const unsigned char *sh = shorts_next(s, p);
+		limit = sh < limit ? sh : limit;
+	}
 	/* Up to the start of the line holding `limit` (a short way back, but
 	 * a byte loop there was 15 % of the GHC pack's instructions). */
 	const unsigned char *q = limit;
@@ -379,8 +473,11 @@ int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
 		const unsigned char *esc = NULL, *cr = NULL;
 		/* The first probed position with a set bit (s->find), or NULL. */
 		const unsigned char *stop = NULL;
+		s->chunk_end = c.end;
+		for(uint32_t f = 0; f < s->nshort_factors; f++)
+			s->short_next[f] = NULL;
 		while(p < c.end) {
-			if((s->find || s->find_count) && !*want_all_lines && !(first && c.continues)) {
+			if(s->skips && !*want_all_lines && !(first && c.continues)) {
 				p = skip(s, p, c.end, &stop, &esc, &cr, &lineno, fn, ctx);
 				first = false;
 				if(p == c.end)

@@ -114,4 +114,60 @@ FAILSIG_BUFSIZE=100 "$tmp/skip" scan --format json - <"$tmp/log" >"$tmp/small.js
 got=$(hits "$tmp/small.json")
 [ "$got" = "$want" ] && ok "scan with 100-byte reads: same hits" || bad "scan with 100-byte reads: $got"
 
+# Short atoms: patterns whose only literals are one to six bytes (a rare
+# byte: "!", "#", "qu" or "zx") are looked for with memchr, and the lines
+# without them are skipped too. A '!' on lines that do not match, a match
+# split by an escape (the display pass), matches after thousands of plain
+# lines and across chunk ends.
+cat >"$tmp/short.rules" <<'EOF'
+rule bang "a short literal" { ticket "t" match /[A-Z]{2}[0-9]{3}:[a-z]{2}!/ example "AB123:cd!" }
+rule pair "an alternation every match passes through" { ticket "t" match /(qu|zx)[0-9]{3}(jk|vw)/ example "zx123vw" }
+rule mss "a 4-byte literal that would force stride 1" { ticket "t" match /\d+ms!!/ example "took 12ms!!" }
+rule reset "connection reset" { ticket "t" match "Connection reset by peer" example "Connection reset by peer" }
+EOF
+"$build/failsigc" build -Wno-slow-pattern "$tmp/short.rules" -o "$tmp/short" 2>"$tmp/err" ||
+	bad "build the short rules: $(head -1 "$tmp/err")"
+{
+	filler 2000 120                                        # 1..2000
+	printf 'hello! no match here!\n'                       # 2001: '!' alone
+	filler 1000 70                                         # 2002..3001
+	printf 'error XY123:ab! seen\n'                        # 3002: bang
+	filler 500 90                                          # 3003..3502
+	printf 'code \033[1mZZ999:\033[0mqq!\n'                # 3503: bang, split by escapes
+	filler 3000 200                                        # 3504..6503
+	printf 'quit zx421jk now\n'                            # 6504: pair
+	filler 7 30                                            # 6505..6511
+	printf 'qu12jk (too short) and took 99ms!! done\n'     # 6512: mss
+	filler 4000 255                                        # 6513..10512
+	printf 'Connection reset by peer\n'                    # 10513: reset
+	filler 3 40                                            # 10514..10516
+} >"$tmp/short.log"
+want='bang 3002
+bang 3503
+mss 6512
+pair 6504
+reset 10513'
+"$tmp/short" scan --format json "$tmp/short.log" >"$tmp/short.json"
+FAILSIG_NO_AVX512=1 "$tmp/short" scan --format json "$tmp/short.log" >"$tmp/short.scalar.json"
+FAILSIG_BUFSIZE=100 "$tmp/short" scan --format json - <"$tmp/short.log" >"$tmp/short.small.json"
+got=$(hits "$tmp/short.json")
+if [ "$got" = "$want" ]; then ok "short literals: every hit on its line"; else
+	bad "short literals: hits"; echo "$got" | sed 's/^/#   got:  /'
+fi
+cmp -s "$tmp/short.json" "$tmp/short.scalar.json" && ok "short literals: the same with the scalar loops" ||
+	bad "short literals: FAILSIG_NO_AVX512=1 gives other output"
+[ "$(hits "$tmp/short.small.json")" = "$want" ] && ok "short literals: the same with 100-byte reads" ||
+	bad "short literals with 100-byte reads: $(hits "$tmp/short.small.json")"
+grep -q '"lines":10516' "$tmp/short.json" && ok "short literals: counts every line (10516)" ||
+	bad "short literals: line count: $(grep -o '"lines":[0-9]*' "$tmp/short.json")"
+"$tmp/short" explain "$tmp/short.log" >"$tmp/short.explain" 2>/dev/null
+got=$(awk '/ — FIRED/ { rule = $1 } /^  hit at line / { sub(/,$/, "", $4); print rule, $4 }' \
+	"$tmp/short.explain" | sort -u)
+[ "$got" = "$want" ] && ok "short literals: explain (every line read) agrees" ||
+	{ bad "short literals: explain"; echo "$got" | sed 's/^/#   got:  /'; }
+"$build/failsigc" build --emit=c -Wno-slow-pattern "$tmp/short.rules" -o "$tmp/short.c" 2>/dev/null
+grep -q 'prefilter_always\[1\] = {0}' "$tmp/short.c" && grep -q '{"qu", 2, false}' "$tmp/short.c" &&
+	ok "short literals: no atom is tried on every line" ||
+	bad "short literals: some atom is still tried on every line"
+
 echo "1..$n"

@@ -550,6 +550,14 @@ static void test_factors(void)
 		{ "ab?cd", 0, 2, "cd" },                  /* ties: "ab" a=1 b=3, "cd" c=2 d=2 -> first */
 		{ "A\\.B", 0, 3, "A.B" },
 		{ "^$", 0, 1, "-" },
+		/* an alternation every match passes through gives its branches' runs */
+		{ "\\d+ (errors|warnings)", 0, 4, "errors|warnings" },
+		{ "(qu|zx)[0-9]{3}(jk|vw)", 0, 2, "qu|zx" },
+		{ "(qu|zx)[0-9]{3}(jk|vw)", 0, 3, "-" },
+		{ "x(abc|de)+y", 0, 2, "abc|de" },       /* repeated at least once */
+		{ "x(abc|de)*y", 0, 2, "-" },            /* maybe never */
+		{ "\\d(ab|(cd|ef)\\d)", 0, 2, "ab|cd|ef" },
+		{ "[A-Z]{2}[0-9]{3}:[a-z]{2}!", 0, 1, "!" },  /* ':' is on most log lines */
 	};
 	for(size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
 		CHECK_STR(factors_re(cases[i].re, cases[i].flags, cases[i].min_len), cases[i].want,
