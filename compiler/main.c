@@ -245,6 +245,28 @@ static bool write_file(const char *path, const char *data, size_t len)
 	return ok;
 }
 
+/* The whole file at path into b (reset first); false after a message. */
+static bool read_file(const char *path, struct dynbuf *b)
+{
+	FILE *f = fopen(path, "rb");
+	if(!f) {
+		fprintf(stderr, "failsigc: cannot read '%s': %s\n", path, strerror(errno));
+		return false;
+	}
+	dynbuf_reset(b);
+	char chunk[65536];
+	size_t n;
+	bool ok = true;
+	while(ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		ok = dynbuf_add(b, chunk, n);
+	ok = ok && !ferror(f);
+	fclose(f);
+	if(!ok)
+		fprintf(stderr, "failsigc: cannot read '%s' (or it exceeds %d MiB)\n", path,
+		        MAX_GENERATED >> 20);
+	return ok;
+}
+
 static void re2c_args(struct argv *a, const char *out, const char *in)
 {
 	arg(a, env_or("RE2C", FSIG_RE2C));
@@ -499,15 +521,32 @@ static int emit_source(const struct options *o, const struct compilation *c,
 	} else if(strcmp(o->emit, "re") == 0) {
 		rc = write_file(o->out, src.ptr, src.len) ? EXIT_CLEAN : EXIT_USAGE;
 	} else {
-		char *re = xmalloc(strlen(o->out) + 4);
-		sprintf(re, "%s.re", o->out);
-		struct argv a = {0};
-		re2c_args(&a, o->out, re);
-		if(write_file(re, src.ptr, src.len) && run_all(&a, 1, 1, NULL))
-			rc = EXIT_CLEAN;
-		unlink(re);
-		args_free(&a);
-		free(re);
+		/* re2c writes a temporary file and renames it over its output:
+		 * given OUT itself, it would replace a device or a symlink
+		 * (-o /dev/stdout) with a file. It works in a directory of its
+		 * own, and OUT is written like any other output. */
+		char dir[] = "/tmp/failsigc.XXXXXX";
+		if(!mkdtemp(dir)) {
+			fprintf(stderr, "failsigc: cannot create a temporary directory: %s\n",
+			        strerror(errno));
+		} else {
+			char re[sizeof dir + 16], cfile[sizeof dir + 16];
+			snprintf(re, sizeof re, "%s/scanner.re", dir);
+			snprintf(cfile, sizeof cfile, "%s/scanner.c", dir);
+			struct argv a = {0};
+			re2c_args(&a, cfile, re);
+			arg(&a, "-i");  /* no #line: it would name the temporary directory */
+			struct dynbuf gen;
+			dynbuf_init(&gen, MAX_GENERATED);
+			if(write_file(re, src.ptr, src.len) && run_all(&a, 1, 1, NULL) &&
+			   read_file(cfile, &gen) && write_file(o->out, gen.ptr, gen.len))
+				rc = EXIT_CLEAN;
+			dynbuf_free(&gen);
+			unlink(re);
+			unlink(cfile);
+			rmdir(dir);
+			args_free(&a);
+		}
 	}
 	dynbuf_free(&src);
 	return rc;
