@@ -3,7 +3,9 @@
  * scan prints, per log, the rules that fired with their hit lines (text or
  * one JSON object per log); explain prints every hit with context and every
  * hit an `unless` clause suppressed, naming the clause. */
+#include <errno.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -228,10 +230,11 @@ int cli_scan(const struct fsig_ruleset *rs, int argc, char **argv)
 		struct eval *e;
 		struct scan_stats st;
 		int r = scanlog_fd(rs, fd, job.job.known ? &job.job : NULL, 0, -1, &e, &st);
+		int err = errno;
 		if(fd != STDIN_FILENO)
 			close(fd);
 		if(r < 0) {
-			perror("failsig scan: read error");
+			fprintf(stderr, "failsig scan: cannot read '%s': %s\n", a.logs[i], strerror(err));
 			error = true;
 			continue;
 		}
@@ -355,10 +358,12 @@ int cli_explain(const struct fsig_ruleset *rs, int argc, char **argv)
 	struct eval *e;
 	struct scan_stats st;
 	int r = scanlog_fd(rs, fd, job.job.known ? &job.job : NULL, EVAL_EXPLAIN, -1, &e, &st);
+	int err = errno;
 	if(fd != STDIN_FILENO)
 		close(fd);
 	if(r < 0) {
-		perror("failsig explain: read error");
+		fprintf(stderr, "failsig explain: cannot read '%s': %s\n", a.logs[0],
+		        strerror(err));
 		free(a.logs);
 		job_info_free(&job);
 		return EXIT_ERROR;

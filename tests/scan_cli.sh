@@ -24,6 +24,10 @@ expect "scan: exit 1 when no rule fired" 1 $?
 "$fs" scan "$tmp/missing.log" 2>"$tmp/err"
 expect "scan: exit 2 on a missing log" 2 $?
 grep -q "cannot read" "$tmp/err" && ok "scan: says why" || bad "scan: says why"
+"$fs" scan "$tmp" 2>"$tmp/err"
+expect "scan: exit 2 on a directory" 2 $?
+grep -q "cannot read '$tmp': Is a directory" "$tmp/err" && ok "scan: names the directory" ||
+	bad "scan: names the directory: $(cat "$tmp/err")"
 "$fs" scan - <"$tmp/docker.log" | grep -q '(stdin): docker'
 [ $? -eq 0 ] && ok "scan: reads stdin" || bad "scan: reads stdin"
 "$fs" scan --format json "$tmp/docker.log" >"$tmp/json"
