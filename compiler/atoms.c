@@ -478,10 +478,14 @@ static void add_short(struct builder *b, uint32_t atom, const struct rx_factors 
 	for(size_t k = 0; k < f->n; k++) {
 		s->short_factors = arena_grow(a, s->short_factors, sizeof *s->short_factors,
 		                              cap_factors, s->nshort_factors + 1);
-		char *bytes = arena_alloc(a, f->v[k].len + 1);
-		memcpy(bytes, f->v[k].bytes, f->v[k].len);
+		const struct rx_factor *x = &f->v[k];
+		char *bytes = arena_alloc(a, x->len + 1);
+		memcpy(bytes, x->bytes, x->len);
+		uint32_t key = 0;
+		for(uint32_t j = 1; j < x->len; j++)
+			key = byte_weight(x->bytes[j]) < byte_weight(x->bytes[key]) ? j : key;
 		s->short_factors[s->nshort_factors++] =
-		    (struct fsig_factor){ bytes, (uint32_t)f->v[k].len, false };
+		    (struct fsig_short_factor){ bytes, (uint32_t)x->len, key };
 	}
 }
 

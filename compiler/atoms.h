@@ -51,7 +51,7 @@ struct atomset {
 	size_t nalways;
 	struct fsig_short *shorts;   /* atoms checked on lines holding a short literal */
 	size_t nshorts;
-	struct fsig_factor *short_factors;
+	struct fsig_short_factor *short_factors;
 	size_t nshort_factors;
 };
 

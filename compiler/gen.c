@@ -221,14 +221,15 @@ static void gen_prefilter(const struct atomset *a, struct dynbuf *out)
 		dynbuf_printf(out, "\t{%" PRIu32 ", %" PRIu32 ", %" PRIu32 "},\n", a->shorts[i].atom,
 		              a->shorts[i].first, a->shorts[i].n);
 	dynbuf_adds(out, a->nshorts ? "};\n\n" : "\t{0, 0, 0},\n};\n\n");
-	dynbuf_printf(out, "static const struct fsig_factor prefilter_short_factors[%zu] = {\n",
+	dynbuf_printf(out, "static const struct fsig_short_factor prefilter_short_factors[%zu] = {\n",
 	              a->nshort_factors ? a->nshort_factors : 1);
 	for(size_t f = 0; f < a->nshort_factors; f++) {
 		dynbuf_adds(out, "\t{");
 		c_string(out, a->short_factors[f].bytes, a->short_factors[f].len);
-		dynbuf_printf(out, ", %" PRIu32 ", false},\n", a->short_factors[f].len);
+		dynbuf_printf(out, ", %" PRIu32 ", %" PRIu32 "},\n", a->short_factors[f].len,
+		              a->short_factors[f].key);
 	}
-	dynbuf_adds(out, a->nshort_factors ? "};\n\n" : "\t{\"\", 0, false},\n};\n\n");
+	dynbuf_adds(out, a->nshort_factors ? "};\n\n" : "\t{\"\", 0, 0},\n};\n\n");
 
 	dynbuf_printf(out, "static const uint32_t prefilter_always[%zu] = {",
 	              a->nalways ? a->nalways : 1);
@@ -510,9 +511,9 @@ static void gen_table_body(const struct compilation *c, const struct atomset *at
 	              "\t\t.factors = prefilter_factors,\n"
 	              "\t\t.always = prefilter_always, .nalways = %zu,\n"
 	              "\t\t.shorts = prefilter_shorts, .nshorts = %zu,\n"
-	              "\t\t.short_factors = prefilter_short_factors,\n"
+	              "\t\t.short_factors = prefilter_short_factors, .nshort_factors = %zu,\n"
 	              "\t},\n};\n",
-	              atoms->nalways, atoms->nshorts);
+	              atoms->nalways, atoms->nshorts, atoms->nshort_factors);
 }
 
 bool gen_matchers(const struct atomset *atoms, const char *origin, size_t lo, size_t hi,

@@ -79,15 +79,21 @@ struct fsig_gramtab {
 
 struct scanner;
 
-/* A non-lazy atom without a 4-byte literal whose every branch holds a
- * shorter one (1 to 3 exact bytes, rare enough): its matcher runs only on
- * the lines that hold one of short_factors[first .. first + n). The scanner
- * finds their next occurrences in a chunk with memchr or memmem, so such an
- * atom still lets it skip the lines in between. */
+/* A non-lazy atom found by short exact literals instead of grams (no
+ * 4-byte literal, or one so short that it would hold the set's stride
+ * under 4; compiler/atoms.c): its matcher runs only on the lines that hold
+ * one of short_factors[first .. first + n). The scanner finds their next
+ * occurrences in a chunk with a memchr for each literal's rarest byte, so
+ * such an atom still lets it skip the lines in between. */
 struct fsig_short {
 	uint32_t atom;
 	uint32_t first;
 	uint32_t n;
+};
+struct fsig_short_factor {
+	const char *bytes;
+	uint32_t len;
+	uint32_t key;            /* the offset of its rarest byte: the one memchr looks for */
 };
 
 struct fsig_prefilter {
@@ -111,7 +117,8 @@ struct fsig_prefilter {
 	uint32_t nalways;                /* their matchers run on every line */
 	const struct fsig_short *shorts; /* atoms found by a short literal instead */
 	uint32_t nshorts;
-	const struct fsig_factor *short_factors;
+	const struct fsig_short_factor *short_factors;
+	uint32_t nshort_factors;
 };
 
 /* The fold of 8-byte grams: ASCII letters to lower case (other bytes move

@@ -39,7 +39,6 @@ struct scanner {
 	 * after the scan's position, the chunk's end if none, NULL if not looked
 	 * for in this chunk yet. */
 	const unsigned char **short_next;
-	uint32_t nshort_factors;
 	const unsigned char *chunk_end;
 	size_t (*lineskip)(const unsigned char *, size_t, uint64_t *);
 	uint32_t *stamp;             /* per atom: the line generation it was last tried on */
@@ -88,12 +87,7 @@ struct scanner *scanner_new(const struct fsig_ruleset *rs)
 			s->find = rs->prefilter.find;
 		s->skips = s->find || s->find_count || rs->prefilter.nshorts;
 	}
-	for(uint32_t k = 0; k < rs->prefilter.nshorts; k++) {
-		const struct fsig_short *sh = &rs->prefilter.shorts[k];
-		if(sh->first + sh->n > s->nshort_factors)
-			s->nshort_factors = sh->first + sh->n;
-	}
-	s->short_next = xcalloc(s->nshort_factors + 1, sizeof *s->short_next);
+	s->short_next = xcalloc(rs->prefilter.nshort_factors + 1, sizeof *s->short_next);
 	s->lineskip = lineskip;
 #ifdef FSIG_HAVE_AVX512
 	/* As on a CPU without AVX-512 when FAILSIG_NO_AVX512 says so: most of
@@ -233,28 +227,14 @@ void scan_probe_bucket8(struct scanner *s, const unsigned char *p, size_t len, s
 	probe_bucket(s, &s->rs->prefilter.g8, p, len, i, g, fsig_gram8_hash(g), kinds);
 }
 
-/* How common a byte is in log text, roughly (lower is rarer). */
-static int byte_rank(unsigned char b)
-{
-	if(b == ' ')
-		return 4;
-	if(strchr("etaoinsr", b) && b)
-		return 3;
-	if((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9'))
-		return 2;
-	return 1;
-}
-
-/* The first occurrence of x (1 to 3 bytes) in p[0..n), or NULL: a memchr
- * for its rarest byte and a compare around each hit (glibc's memmem took
- * 58 % of a scan with a 2-byte factor). */
+/* The first occurrence of x in p[0..n), or NULL: a memchr for its rarest
+ * byte (chosen by the compiler) and a compare around each hit (glibc's
+ * memmem took 58 % of a scan with a 2-byte factor). */
 static const unsigned char *find_short(const unsigned char *p, size_t n,
-                                       const struct fsig_factor *x)
+                                       const struct fsig_short_factor *x)
 {
 	const unsigned char *b = (const unsigned char *)x->bytes;
-	size_t k = 0;
-	for(size_t i = 1; i < x->len; i++)
-		k = byte_rank(b[i]) < byte_rank(b[k]) ? i : k;
+	const size_t k = x->key;
 	const unsigned char *end = p + n;
 	for(const unsigned char *q = p + k; q < end;) {
 		q = memchr(q, b[k], (size_t)(end - q));
@@ -288,7 +268,7 @@ static const unsigned char *short_next(struct scanner *s, uint32_t f, const unsi
 static const unsigned char *shorts_next(struct scanner *s, const unsigned char *p)
 {
 	const unsigned char *first = s->chunk_end;
-	for(uint32_t f = 0; f < s->nshort_factors; f++) {
+	for(uint32_t f = 0; f < s->rs->prefilter.nshort_factors; f++) {
 		const unsigned char *q = short_next(s, f, p);
 		first = q < first ? q : first;
 	}
@@ -425,7 +405,7 @@ static const unsigned char *skip(struct scanner *s, const unsigned char *p,
 	const unsigned char *limit = *stop;
 	limit = *esc < limit ? *esc : limit;
 	limit = *cr < limit ? *cr : limit;
-	if(s->nshort_factors) {
+	if(s->rs->prefilter.nshort_factors) {
 		const unsigned char *sh = shorts_next(s, p);
 		limit = sh < limit ? sh : limit;
 	}
@@ -474,7 +454,7 @@ int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
 		/* The first probed position with a set bit (s->find), or NULL. */
 		const unsigned char *stop = NULL;
 		s->chunk_end = c.end;
-		for(uint32_t f = 0; f < s->nshort_factors; f++)
+		for(uint32_t f = 0; f < s->rs->prefilter.nshort_factors; f++)
 			s->short_next[f] = NULL;
 		while(p < c.end) {
 			if(s->skips && !*want_all_lines && !(first && c.continues)) {
