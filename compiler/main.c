@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "dynbuf.h"
 #include "gen.h"
+#include "stdout_check.h"
 #include "xalloc.h"
 
 extern char **environ;
@@ -659,13 +660,5 @@ out:
 	free(o.inputs);
 	/* Diagnostics that did not reach stdout (--format=json to a full disk)
 	 * are a system error, not a clean check. */
-	if(fflush(stdout) != 0) {
-		fprintf(stderr, "failsigc: cannot write the output: %s\n", strerror(errno));
-		return EXIT_USAGE;
-	}
-	if(ferror(stdout)) {  /* an earlier write failed; its errno is gone */
-		fprintf(stderr, "failsigc: cannot write the output\n");
-		return EXIT_USAGE;
-	}
-	return rc;
+	return stdout_written("failsigc") ? rc : EXIT_USAGE;
 }

@@ -2,12 +2,12 @@
  *
  * The rule set is compiled in (failsig_ruleset, from the generated scanner);
  * `failsig rules` shows which. */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "stdout_check.h"
 
 static const char usage_text[] =
 	"usage: failsig COMMAND [options] [ARGS]\n"
@@ -76,20 +76,12 @@ static const struct command {
 	{"unmatched", cli_unmatched},
 };
 
-/* Whether everything written to stdout reached it; else a message. Output
- * that did not reach its file (a full disk, a closed pipe) is an error,
- * not "no rule fired". */
+/* "failsig CMD", as messages name the command. */
 static bool output_written(const char *cmd)
 {
-	if(fflush(stdout) != 0) {
-		fprintf(stderr, "failsig %s: cannot write the output: %s\n", cmd, strerror(errno));
-		return false;
-	}
-	if(ferror(stdout)) {  /* an earlier write failed; its errno is gone */
-		fprintf(stderr, "failsig %s: cannot write the output\n", cmd);
-		return false;
-	}
-	return true;
+	char who[64];
+	snprintf(who, sizeof who, "failsig %s", cmd);
+	return stdout_written(who);
 }
 
 int main(int argc, char **argv)
@@ -103,8 +95,6 @@ int main(int argc, char **argv)
 		if(strcmp(argv[1], commands[i].name) != 0)
 			continue;
 		int rc = commands[i].run(&failsig_ruleset, argc - 1, argv + 1);
-		/* Output that did not reach its file (a full disk, a closed pipe)
-		 * is an error, not "no rule fired". */
 		return output_written(argv[1]) ? rc : EXIT_ERROR;
 	}
 	fprintf(stderr, "failsig: unknown command '%s'\nTry 'failsig --help'.\n", argv[1]);
