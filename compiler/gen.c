@@ -162,7 +162,7 @@ static void gen_probe(const struct atomset *a, struct dynbuf *out)
 	            "                            unsigned kinds)\n"
 	            "{\n\tfsig_probe_loop(s, p, len, kinds, PREFILTER_ARGS);\n}\n\n"
 	            "static size_t prefilter_find(const unsigned char *p, size_t n)\n"
-	            "{\n\treturn fsig_find_loop(p, n, PREFILTER_ARGS);\n}\n\n"
+	            "{\n\treturn fsig_find_loop(p, n, &failsig_ruleset, PREFILTER_ARGS);\n}\n\n"
 	            "#ifdef FSIG_HAVE_AVX512\n");
 	for(int g = 4; g <= 8; g += 4) {
 		dynbuf_printf(out, "static const unsigned char prefilter_idx%d[64] = {", g);
@@ -182,8 +182,8 @@ static void gen_probe(const struct atomset *a, struct dynbuf *out)
 	            "static FSIG_AVX512 size_t prefilter_find_avx512(const unsigned char *p, size_t n,\n"
 	            "                                             uint64_t *lines)\n"
 	            "{\n"
-	            "\treturn fsig_find_loop_avx512(p, n, PREFILTER_ARGS, prefilter_idx4, prefilter_idx8,\n"
-	            "\t                             lines);\n"
+	            "\treturn fsig_find_loop_avx512(p, n, &failsig_ruleset, PREFILTER_ARGS, prefilter_idx4,\n"
+	            "\t                             prefilter_idx8, lines);\n"
 	            "}\n"
 	            "#define PREFILTER_PROBE_AVX512 prefilter_probe_avx512\n"
 	            "#define PREFILTER_FIND_AVX512 prefilter_find_avx512\n"

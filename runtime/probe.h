@@ -25,6 +25,19 @@ void scan_probe_bucket4(struct scanner *s, const unsigned char *p, size_t len, s
 void scan_probe_bucket8(struct scanner *s, const unsigned char *p, size_t len, size_t i,
                         uint64_t g, unsigned kinds);
 
+/* The bit of the 4-byte gram g at p[i] (the folded 8-byte gram f) is set:
+ * whether a find loop stops there, because the gram is entered and the
+ * literal or factor of one of its atoms is in place in p[0..n) (or the atom
+ * has nothing to confirm). p starts a line and nothing before it is read.
+ * A gram that only collides, or a common gram such as "ould" of a factor
+ * "Could test" that is not there, is passed over: the loop goes on, and
+ * covers the rest of the line at its own alignment (see fsig_find_loop),
+ * instead of handing the line to the scanner. */
+int scan_find_confirm4(const struct fsig_ruleset *rs, const unsigned char *p, size_t n, size_t i,
+                       uint32_t g);
+int scan_find_confirm8(const struct fsig_ruleset *rs, const unsigned char *p, size_t n, size_t i,
+                       uint64_t f);
+
 /* Whether both bits of the gram with hash h are set (fsig_gram_mask). */
 static inline __attribute__((always_inline)) int fsig_bits_set(const uint64_t *bits, uint32_t h,
                                                                unsigned bits_log2)
@@ -77,33 +90,56 @@ fsig_probe_loop(struct scanner *s, const unsigned char *p, size_t len, unsigned 
 		fsig_probe_at(s, p, len, i, kinds, b4, bits4, b8, bits8);
 }
 
-/* Whether the gram(s) at p[i] have a set bit in a table. */
-static inline __attribute__((always_inline)) int
-fsig_probe_bit(const unsigned char *p, size_t i, const uint64_t *b4, unsigned bits4,
-               const uint64_t *b8, unsigned bits8)
+/* Which tables have the bits of the gram(s) at p[i] set: 1 the 4-byte
+ * table, 2 the 8-byte table. */
+static inline __attribute__((always_inline)) unsigned
+fsig_probe_bits(const unsigned char *p, size_t i, const uint64_t *b4, unsigned bits4,
+                const uint64_t *b8, unsigned bits8)
 {
 	if(!bits8) {
 		uint32_t g;
 		memcpy(&g, p + i, sizeof g);
-		return fsig_bits_set(b4, fsig_gram_hash(g), bits4);
+		return (unsigned)fsig_bits_set(b4, fsig_gram_hash(g), bits4);
 	}
 	uint64_t g8;
 	memcpy(&g8, p + i, sizeof g8);
-	int hit = fsig_bits_set(b8, fsig_gram8_hash(g8 | FSIG_FOLD8), bits8);
-	if(bits4)
-		hit |= fsig_bits_set(b4, fsig_gram_hash((uint32_t)g8), bits4);
+	unsigned hit = fsig_bits_set(b8, fsig_gram8_hash(g8 | FSIG_FOLD8), bits8) ? 2 : 0;
+	if(bits4 && fsig_bits_set(b4, fsig_gram_hash((uint32_t)g8), bits4))
+		hit |= 1;
 	return hit;
 }
 
+/* Whether the find loop stops at p[i], whose probe found the bits `hit`
+ * (fsig_probe_bits) set: the 4-byte gram first, as the probe loop. */
+static inline __attribute__((always_inline)) int
+fsig_find_stops(const struct fsig_ruleset *rs, const unsigned char *p, size_t n, size_t i,
+                unsigned hit)
+{
+	if(hit & 1) {
+		uint32_t g;
+		memcpy(&g, p + i, sizeof g);
+		if(scan_find_confirm4(rs, p, n, i, g))
+			return 1;
+	}
+	if(hit & 2) {
+		uint64_t g;
+		memcpy(&g, p + i, sizeof g);
+		if(scan_find_confirm8(rs, p, n, i, g | FSIG_FOLD8))
+			return 1;
+	}
+	return 0;
+}
+
 /* The first of the positions 0, step, 2 step, ... of p[0..n) whose grams
- * have a set bit, or n: the scanner skips the lines before it unread, as
- * nothing can match there. p[0..n) is many lines (the rest of a chunk,
- * padded): a window inside one of them still covers step consecutive
- * positions, one of which is probed; grams across a '\n' only stop the
- * skip early. */
+ * have a set bit and are confirmed (scan_find_confirm4/8), or n: the
+ * scanner skips the lines before it unread, as nothing can match there.
+ * p[0..n) is many lines (the rest of a chunk, padded): a window inside one
+ * of them still covers step consecutive positions, one of which is probed,
+ * whatever the line's offset in p; grams across a '\n' only cost a
+ * confirmation. */
 static inline __attribute__((always_inline)) size_t
-fsig_find_loop(const unsigned char *p, size_t n, size_t step, const uint64_t *b4, unsigned bits4,
-               const uint64_t *b8, unsigned bits8)
+fsig_find_loop(const unsigned char *p, size_t n, const struct fsig_ruleset *rs, size_t step,
+               const uint64_t *b4, unsigned bits4, const uint64_t *b8, unsigned bits8)
 {
 	const size_t last = bits4 ? 4 : 8;
 	if(n < last)
@@ -111,13 +147,20 @@ fsig_find_loop(const unsigned char *p, size_t n, size_t step, const uint64_t *b4
 	size_t end = n - last + 1;
 	size_t i = 0;
 	for(; i + step < end; i += 2 * step) {
-		int a = fsig_probe_bit(p, i, b4, bits4, b8, bits8);
-		int b = fsig_probe_bit(p, i + step, b4, bits4, b8, bits8);
-		if(a | b)
-			return a ? i : i + step;
+		unsigned a = fsig_probe_bits(p, i, b4, bits4, b8, bits8);
+		unsigned b = fsig_probe_bits(p, i + step, b4, bits4, b8, bits8);
+		if(a | b) {
+			if(a && fsig_find_stops(rs, p, n, i, a))
+				return i;
+			if(b && fsig_find_stops(rs, p, n, i + step, b))
+				return i + step;
+		}
 	}
-	if(i < end && fsig_probe_bit(p, i, b4, bits4, b8, bits8))
-		return i;
+	if(i < end) {
+		unsigned a = fsig_probe_bits(p, i, b4, bits4, b8, bits8);
+		if(a && fsig_find_stops(rs, p, n, i, a))
+			return i;
+	}
 	return n;
 }
 
@@ -227,13 +270,15 @@ static inline __attribute__((always_inline)) int fsig_is_marker(const unsigned c
  * also does lineskip's work on the bytes it passes (one compare and a
  * popcount on the block it has loaded anyway, instead of a second pass
  * over them): p[0..n) is whole lines, p[0] starts one. Returns the first
- * probed position with a set bit or the first line starting with
- * "section_", whichever comes first, or n; adds to *lines the '\n's of
- * p before the returned offset. */
+ * of: a probed position with a set bit and a confirmed gram, a line
+ * starting with "section_", an ESC or '\r' (lines the display pass must
+ * rewrite), or n; adds to *lines the '\n's of p before the returned
+ * offset. */
 static inline __attribute__((always_inline)) FSIG_AVX512 size_t
-fsig_find_loop_avx512(const unsigned char *p, size_t n, size_t step, const uint64_t *b4,
-                      unsigned bits4, const uint64_t *b8, unsigned bits8,
-                      const unsigned char *idx4, const unsigned char *idx8, uint64_t *lines)
+fsig_find_loop_avx512(const unsigned char *p, size_t n, const struct fsig_ruleset *rs,
+                      size_t step, const uint64_t *b4, unsigned bits4, const uint64_t *b8,
+                      unsigned bits8, const unsigned char *idx4, const unsigned char *idx8,
+                      uint64_t *lines)
 {
 	const size_t last = bits4 ? 4 : 8;
 	const size_t width = 8 * step;  /* bytes per turn, at most 64 */
@@ -243,6 +288,7 @@ fsig_find_loop_avx512(const unsigned char *p, size_t n, size_t step, const uint6
 		const size_t end = n - last + 1;
 		const __m512i perm4 = _mm512_loadu_si512(idx4), perm8 = _mm512_loadu_si512(idx8);
 		const __m512i nl = _mm512_set1_epi8('\n'), s = _mm512_set1_epi8('s');
+		const __m512i esc = _mm512_set1_epi8(0x1b), cr = _mm512_set1_epi8('\r');
 		for(; i < end; i += width) {
 			__mmask8 hit4, hit8;
 			fsig_probe8_avx512(p + i, fsig_valid8(i, end, step), b4, bits4, b8, bits8, perm4,
@@ -252,8 +298,21 @@ fsig_find_loop_avx512(const unsigned char *p, size_t n, size_t step, const uint6
 			__m512i text = _mm512_loadu_si512(p + i);
 			uint64_t m = _mm512_cmpeq_epi8_mask(text, nl) & keep;
 			uint64_t starts = ((m << 1) | carry) & _mm512_cmpeq_epi8_mask(text, s) & keep;
-			unsigned hit = (unsigned)hit4 | (unsigned)hit8;
-			size_t at = hit ? (size_t)__builtin_ctz(hit) * step : width;
+			uint64_t special = (_mm512_cmpeq_epi8_mask(text, esc) |
+			                    _mm512_cmpeq_epi8_mask(text, cr)) & keep;
+			size_t at = special ? (size_t)__builtin_ctzll(special) : width;
+			/* The first lane before it, in order of position, whose gram is
+			 * confirmed. */
+			for(unsigned hit = (unsigned)hit4 | (unsigned)hit8; hit; hit &= hit - 1) {
+				unsigned k = (unsigned)__builtin_ctz(hit);
+				if(k * step >= at)
+					break;
+				if(fsig_find_stops(rs, p, n, i + k * step,
+				                   (hit4 >> k & 1) | (unsigned)(hit8 >> k & 1) << 1)) {
+					at = k * step;
+					break;
+				}
+			}
 			for(; starts; starts &= starts - 1) {
 				size_t k = (size_t)__builtin_ctzll(starts);
 				if(k >= at)
@@ -276,7 +335,8 @@ fsig_find_loop_avx512(const unsigned char *p, size_t n, size_t step, const uint6
 	if(i > n)
 		i = n;
 	for(; i < n; i++) {
-		if((i == 0 || p[i - 1] == '\n') && fsig_is_marker(p + i))
+		if(((i == 0 || p[i - 1] == '\n') && fsig_is_marker(p + i)) || p[i] == 0x1b ||
+		   p[i] == '\r')
 			break;
 		count += p[i] == '\n';
 	}

@@ -151,6 +151,17 @@ static bool same_icase(const unsigned char *text, const char *lower, size_t n)
 	return true;
 }
 
+/* Whether the len bytes of x (lower-cased when icase) start `offset` bytes
+ * before p[pos], inside p[0..n). */
+static inline bool in_place(const unsigned char *p, size_t n, size_t pos, size_t offset,
+                            const char *x, size_t len, bool icase)
+{
+	if(pos < offset || pos - offset + len > n)
+		return false;
+	const unsigned char *start = p + pos - offset;
+	return icase ? same_icase(start, x, len) : memcmp(start, x, len) == 0;
+}
+
 /* A gram of a "..." atom's literal was found at p[pos]: the literal would
  * start `offset` bytes earlier. Comparing it in place is much cheaper than
  * running the atom's DFA over the line; a miss leaves the atom open for
@@ -165,11 +176,8 @@ static inline void try_literal(struct scanner *s, uint32_t a, const unsigned cha
 		return;
 	if(pos < offset || pos - offset + at->literal_len > len)
 		return;
-	const unsigned char *start = p + pos - offset;
 	s->tried = true;
-	bool same = at->flags & FSIG_ATOM_ICASE ? same_icase(start, at->literal, at->literal_len)
-	                                        : memcmp(start, at->literal, at->literal_len) == 0;
-	if(same) {
+	if(in_place(p, len, pos, offset, at->literal, at->literal_len, at->flags & FSIG_ATOM_ICASE)) {
 		s->stamp[a] = s->gen;
 		s->hits[s->nhits++] = a;
 	}
@@ -184,13 +192,52 @@ static inline void try_factor(struct scanner *s, uint32_t a, const struct fsig_f
 {
 	if(s->stamp[a] == s->gen)
 		return;
-	if(pos < offset || pos - offset + f->len > len)
-		return;
-	const unsigned char *start = p + pos - offset;
-	bool same = f->icase ? same_icase(start, f->bytes, f->len)
-	                     : memcmp(start, f->bytes, f->len) == 0;
-	if(same)
+	if(in_place(p, len, pos, offset, f->bytes, f->len, f->icase))
 		try_atom(s, a, p, kinds);
+}
+
+/* The bucket of table t for grams with hash h: the entries from the one
+ * returned up to *end, among which the caller looks for its gram. */
+static inline const struct fsig_gram *bucket(const struct fsig_gramtab *t, uint32_t h,
+                                             const struct fsig_gram **end)
+{
+	uint32_t k = fsig_gram_bucket(h, t->buckets_log2);
+	*end = t->grams + t->bucket_start[k + 1];
+	return t->grams + t->bucket_start[k];
+}
+
+/* Whether an entry of table t for gram g (hash h) at p[i] would send the
+ * scanner to a matcher or a hit (scan_find_confirm4/8, probe.h): what
+ * probe_bucket tries, without trying it. */
+static int confirmed(const struct fsig_ruleset *rs, const struct fsig_gramtab *t,
+                     const unsigned char *p, size_t n, size_t i, uint64_t g, uint32_t h)
+{
+	const struct fsig_gram *end;
+	for(const struct fsig_gram *e = bucket(t, h, &end); e < end; e++) {
+		if(e->gram != g)
+			continue;
+		if(e->offset < 0)
+			return 1;
+		const struct fsig_atom *at = &rs->atoms[e->atom];
+		const struct fsig_factor *f = e->factor ? &rs->prefilter.factors[e->factor - 1] : NULL;
+		size_t off = (size_t)e->offset;
+		if(f ? in_place(p, n, i, off, f->bytes, f->len, f->icase)
+		     : in_place(p, n, i, off, at->literal, at->literal_len, at->flags & FSIG_ATOM_ICASE))
+			return 1;
+	}
+	return 0;
+}
+
+int scan_find_confirm4(const struct fsig_ruleset *rs, const unsigned char *p, size_t n, size_t i,
+                       uint32_t g)
+{
+	return confirmed(rs, &rs->prefilter.g4, p, n, i, g, fsig_gram_hash(g));
+}
+
+int scan_find_confirm8(const struct fsig_ruleset *rs, const unsigned char *p, size_t n, size_t i,
+                       uint64_t f)
+{
+	return confirmed(rs, &rs->prefilter.g8, p, n, i, f, fsig_gram8_hash(f));
 }
 
 /* The bit of gram g at p[i] (hash h) is set in table t: the exact grams of
@@ -200,9 +247,8 @@ static void probe_bucket(struct scanner *s, const struct fsig_gramtab *t, const 
                          size_t len, size_t i, uint64_t g, uint32_t h, unsigned kinds)
 {
 	const struct fsig_prefilter *pf = &s->rs->prefilter;
-	uint32_t k = fsig_gram_bucket(h, t->buckets_log2);
-	for(uint32_t j = t->bucket_start[k]; j < t->bucket_start[k + 1]; j++) {
-		const struct fsig_gram *e = &t->grams[j];
+	const struct fsig_gram *end;
+	for(const struct fsig_gram *e = bucket(t, h, &end); e < end; e++) {
 		if(e->gram != g)
 			continue;
 		if(e->offset < 0)
@@ -401,10 +447,12 @@ static const unsigned char *skip(struct scanner *s, const unsigned char *p,
 			*stop = end;  /* no grams: only short factors stop the skip */
 		}
 	}
-	next_special(p, end, esc, cr);
 	const unsigned char *limit = *stop;
-	limit = *esc < limit ? *esc : limit;
-	limit = *cr < limit ? *cr : limit;
+	if(!s->find_count) {  /* which stops at them itself */
+		next_special(p, end, esc, cr);
+		limit = *esc < limit ? *esc : limit;
+		limit = *cr < limit ? *cr : limit;
+	}
 	if(s->rs->prefilter.nshort_factors) {
 		const unsigned char *sh = shorts_next(s, p);
 		limit = sh < limit ? sh : limit;
@@ -419,10 +467,11 @@ static const unsigned char *skip(struct scanner *s, const unsigned char *p,
 	if(q == p)
 		return p;
 	uint64_t before = *lineno;
-	/* The lines up to the find loop's stop are counted (and "section_" lines
-	 * looked for) when it ran, if it ran with AVX-512; q is then the start
-	 * of the stop's line. An ESC or '\r' before the stop ends the run
-	 * earlier: those lines are counted here. */
+	/* The lines up to the find loop's stop are counted (and "section_" lines,
+	 * ESC and '\r' looked for) when it ran, if it ran with AVX-512; q is
+	 * then the start of the stop's line. A short factor before the stop, or
+	 * the scalar loop's stop, ends the run elsewhere: those lines are
+	 * counted here. */
 	if(s->find_count && limit == *stop)
 		*lineno = s->stop_lines;
 	else
@@ -457,7 +506,10 @@ int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
 		for(uint32_t f = 0; f < s->rs->prefilter.nshort_factors; f++)
 			s->short_next[f] = NULL;
 		while(p < c.end) {
-			if(s->skips && !*want_all_lines && !(first && c.continues)) {
+			/* Lines are skipped, up to the few that need a look (fn may
+			 * change *want_all_lines at any line). */
+			bool skipping = s->skips && !*want_all_lines;
+			if(skipping && !(first && c.continues)) {
 				p = skip(s, p, c.end, &stop, &esc, &cr, &lineno, fn, ctx);
 				first = false;
 				if(p == c.end)
@@ -468,9 +520,18 @@ int scanner_run(struct scanner *s, struct reader *r, scan_line_fn fn, void *ctx,
 			if(!(first && c.continues))
 				lineno++;
 			first = false;
-			next_special(p, c.end, &esc, &cr);
-			bool plain = esc > nl && cr > nl &&
-			             !(raw_len >= 8 && memcmp(p, "section_", 8) == 0);
+			bool plain;
+			if(skipping) {
+				/* Few lines get here: look in the line itself. (The AVX-512
+				 * find loop stops at ESC and '\r' without moving esc and cr
+				 * on; each still points at the first one after where it was
+				 * looked for, and is looked for again once passed.) */
+				plain = !memchr(p, 0x1b, raw_len) && !memchr(p, '\r', raw_len);
+			} else {
+				next_special(p, c.end, &esc, &cr);
+				plain = esc > nl && cr > nl;
+			}
+			plain = plain && !(raw_len >= 8 && memcmp(p, "section_", 8) == 0);
 
 			struct scan_line ln;
 			ln.lineno = lineno;
