@@ -77,7 +77,9 @@ static void replay(struct replay *rp, const struct fsig_gramtab *t, unsigned cha
 }
 
 /* Whether the gram(s) at p (a stop of the find loop) are entered in a
- * table: if not, the stop was a hash collision. */
+ * table. The find loop confirms a gram before it stops (probe.h), so the
+ * other stops are the lines it stops at for the display pass: ESC, '\r',
+ * section_ (with AVX-512). */
 static bool entered_at(const struct fsig_prefilter *pf, const unsigned char *p)
 {
 	uint64_t g8;
@@ -135,7 +137,7 @@ static void find_replay(const struct fsig_prefilter *pf, int fd)
 			       (unsigned long long)stops, stops ? (double)bytes / (double)stops : 0.0,
 			       t1 - t0, (double)bytes / 1e6 / (t1 - t0));
 		else
-			printf("  %llu of them at an entered gram, %llu hash collisions\n",
+			printf("  %llu of them at an entered gram, %llu at a line for the display pass\n",
 			       (unsigned long long)real, (unsigned long long)(stops - real));
 	}
 }
