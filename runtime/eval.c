@@ -109,6 +109,12 @@ struct eval {
 	uint64_t call;           /* eval_line calls so far; stamps below compare to it */
 	uint64_t last_line;      /* the previous line's number: they never decrease */
 	struct rstate *r;        /* rs->nrules */
+	/* The rules' trigger states and their uint64_t arrays (useen, last),
+	 * carved from two blocks: a log's evaluator is made and freed for
+	 * every log, and 1000 rules' small allocations were most of what a
+	 * small log costs a running process. */
+	struct tstate *trig_pool;
+	uint64_t *u64_pool;
 	struct eval_result *res; /* rs->nrules */
 	uint32_t *use_start;     /* rs->natoms + 1 offsets into use */
 	uint32_t *use;           /* rules (evaluated, with triggers) that use each atom */
@@ -857,6 +863,20 @@ struct eval *eval_new(const struct fsig_ruleset *rs, const struct fsig_job *job,
 	e->lazy_stamp = xcalloc(rs->natoms + 1, sizeof *e->lazy_stamp);
 	e->lazy_val = xcalloc(rs->natoms + 1, sizeof *e->lazy_val);
 
+	size_t ntrig = 0, n64 = 0;
+	for(uint32_t i = 0; i < rs->nrules; i++) {
+		const struct fsig_rule *rule = &rs->rules[i];
+		ntrig += rule->ntriggers;
+		n64 += rule->nunless + 1;
+		for(uint32_t t = 0; t < rule->ntriggers; t++)
+			if(rule->triggers[t].kind == FSIG_TRIG_ALL)
+				n64 += rule->triggers[t].natoms + 1;
+	}
+	e->trig_pool = xcalloc(ntrig + 1, sizeof *e->trig_pool);
+	e->u64_pool = xcalloc(n64 + 1, sizeof *e->u64_pool);
+	struct tstate *next_trig = e->trig_pool;
+	uint64_t *next64 = e->u64_pool;
+
 	uint64_t back_keep = 0;  /* the longest `unless … within` window matched on demand */
 	uint64_t keep = 0;
 	for(uint32_t i = 0; i < rs->nrules; i++) {
@@ -869,15 +889,19 @@ struct eval *eval_new(const struct fsig_ruleset *rs, const struct fsig_job *job,
 		         (!e->job_known || filters_hold(rule, job));
 		if(!st->on || rule->ntriggers == 0)
 			continue;
-		st->trig = xcalloc(rule->ntriggers, sizeof *st->trig);
-		st->useen = xcalloc(rule->nunless + 1, sizeof *st->useen);
+		st->trig = next_trig;
+		next_trig += rule->ntriggers;
+		st->useen = next64;
+		next64 += rule->nunless + 1;
 		for(uint32_t t = 0; t < rule->ntriggers; t++) {
 			const struct fsig_trigger *tr = &rule->triggers[t];
 			assert(tr->kind != FSIG_TRIG_MATCH || tr->natoms == 1);
 			assert(tr->kind != FSIG_TRIG_THEN || tr->natoms == 2);
 			assert(tr->kind != FSIG_TRIG_ALL || tr->natoms >= 1);
-			if(tr->kind == FSIG_TRIG_ALL)
-				st->trig[t].last = xcalloc(tr->natoms + 1, sizeof *st->trig[t].last);
+			if(tr->kind == FSIG_TRIG_ALL) {
+				st->trig[t].last = next64;
+				next64 += tr->natoms + 1;
+			}
 			if(tr->kind == FSIG_TRIG_THEN) {
 				st->trig[t].lazy_second = (rs->atoms[tr->atoms[1]].flags & FSIG_ATOM_LAZY) != 0;
 				if(tr->within > st->hold)
@@ -929,17 +953,15 @@ void eval_free(struct eval *e)
 		free(e->res[i].hits);
 		free(e->res[i].suppressed);
 		if(st->trig) {
-			for(uint32_t t = 0; t < st->rule->ntriggers; t++) {
+			for(uint32_t t = 0; t < st->rule->ntriggers; t++)
 				cq_free(&st->trig[t].armed);
-				free(st->trig[t].last);
-			}
 		}
-		free(st->trig);
-		free(st->useen);
 		cq_free(&st->pending);
 	}
 	hist_free(&e->hist);
 	backlog_free(&e->back);
+	free(e->trig_pool);
+	free(e->u64_pool);
 	free(e->r);
 	free(e->res);
 	free(e->use_start);
