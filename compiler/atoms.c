@@ -489,6 +489,47 @@ static void add_short(struct builder *b, uint32_t atom, const struct rx_factors 
 	}
 }
 
+/* The atoms whose factors are too short for an 8-byte window at stride
+ * step (step + 7 bytes): if they are few and the set without them would
+ * take the 8-byte table alone, list them in out->second_table. Each of them
+ * makes every scan read the 4-byte table too: at the 1000 synthetic rules'
+ * stride 5 the find loop took 29 ms on big.log with both tables, 16.9
+ * with the 8-byte one alone (docs/performance.md). */
+static void find_second_table(struct builder *b, struct rx_factors *factors,
+                              struct atomset *out, unsigned step)
+{
+	struct arena *a = b->c->arena;
+	size_t *saved = arena_alloc(a, (out->n + 1) * sizeof *saved);
+	uint32_t *list = arena_alloc(a, (out->n + 1) * sizeof *list);
+	size_t n = 0, with_factors = 0;
+	unsigned max_step = MAX_STEP;
+	for(size_t i = 0; i < out->n; i++) {
+		saved[i] = factors[i].n;
+		with_factors += factors[i].n > 0;
+		bool short_one = false;
+		for(size_t k = 0; k < factors[i].n; k++)
+			short_one = short_one || factors[i].v[k].len < step + GRAM8 - 1;
+		if(short_one) {
+			list[n++] = (uint32_t)i;
+			factors[i].n = 0;
+		}
+		for(size_t k = 0; k < factors[i].n; k++)
+			if(factors[i].v[k].len - (GRAM - 1) < max_step)
+				max_step = (unsigned)(factors[i].v[k].len - (GRAM - 1));
+	}
+	/* Worth a warning only where the short ones are the exception. */
+	if(n > 0 && n * 20 <= with_factors) {
+		enum tables tabs;
+		choose_step(factors, out->n, max_step, &tabs);
+		if(tabs == TAB8) {
+			out->second_table = list;
+			out->nsecond_table = n;
+		}
+	}
+	for(size_t i = 0; i < out->n; i++)
+		factors[i].n = saved[i];
+}
+
 void atoms_build(struct compilation *c, struct atomset *out)
 {
 	memset(out, 0, sizeof *out);
@@ -542,6 +583,8 @@ void atoms_build(struct compilation *c, struct atomset *out)
 	enum tables tabs;
 	step = choose_step(factors, out->n, step, &tabs);
 	out->step = step;
+	if(tabs == TAB48)
+		find_second_table(&b, factors, out, step);
 	for(size_t i = 0; i < out->n; i++) {
 		for(size_t k = 0; k < factors[i].n; k++) {
 			struct window w;

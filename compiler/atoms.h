@@ -53,6 +53,12 @@ struct atomset {
 	size_t nshorts;
 	struct fsig_short_factor *short_factors;
 	size_t nshort_factors;
+	/* Atoms whose literals alone make the scanner read the 4-byte table
+	 * as well as the 8-byte one: the few with no literal of step + 7
+	 * bytes, where the rest of the set would take the 8-byte table alone
+	 * (the second-table warning names them). */
+	uint32_t *second_table;
+	size_t nsecond_table;
 };
 
 /* Collect the atoms of every rule of c (patterns must have been parsed by

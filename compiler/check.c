@@ -453,3 +453,45 @@ void check_ruleset(struct compilation *c)
 	}
 	check_total_size(c);
 }
+
+/* The rule a pattern belongs to (patterns are not shared between rules). */
+static struct rule *rule_of(struct compilation *c, const struct pattern *pat)
+{
+	for(size_t i = 0; i < c->nrules; i++) {
+		struct rule *r = c->rules[i];
+		for(size_t t = 0; t < r->ntriggers; t++)
+			for(size_t k = 0; k < r->triggers[t].npats; k++)
+				if(r->triggers[t].pats[k] == pat)
+					return r;
+		for(size_t u = 0; u < r->nunless; u++)
+			if(r->unless[u].pat == pat)
+				return r;
+	}
+	return NULL;
+}
+
+void check_prefilter(struct compilation *c, const struct atomset *atoms)
+{
+	const unsigned need = atoms->step + 7;  /* an 8-byte gram's window */
+	for(size_t i = 0; i < atoms->nsecond_table; i++) {
+		const struct pattern *pat = atoms->v[atoms->second_table[i]].pat;
+		struct rule *r = rule_of(c, pat);
+		struct rx_factors f;
+		if(!r || !rx_required_factors(c->arena, pat->rx, MIN_GRAM, &f) || f.n == 0)
+			continue;
+		size_t k = 0;
+		for(size_t j = 1; j < f.n; j++)
+			k = f.v[j].len < f.v[k].len ? j : k;
+		char others[64] = "";
+		if(atoms->nsecond_table > 1)
+			snprintf(others, sizeof others, ", and so are those of %zu other patterns",
+			         atoms->nsecond_table - 1);
+		error(c, r, DIAG_SECOND_TABLE, pat->loc,
+		      "pattern %s makes the scanner probe a second table of grams at every %u "
+		      "bytes of every log, which costs it nearly as much as the first: its "
+		      "literal \"%.*s\" is shorter than %u bytes%s, while the rest of the rule "
+		      "set is found through 8-byte grams alone",
+		      spelling(c, pat), atoms->step, (int)f.v[k].len, (const char *)f.v[k].bytes,
+		      need, others);
+	}
+}

@@ -9,4 +9,10 @@ struct compilation;
  * later passes rely on both for rules without errors. */
 void check_ruleset(struct compilation *c);
 
+struct atomset;
+
+/* Lints of the prefilter atoms_build made for c: the patterns that make
+ * every scan read a second table (atomset.second_table). */
+void check_prefilter(struct compilation *c, const struct atomset *atoms);
+
 #endif

@@ -634,6 +634,12 @@ int main(int argc, char **argv)
 	}
 	check_ruleset(c);
 	bool is_build = strcmp(o.command, "build") == 0;
+	/* The prefilter is built for check too: its lints need it. */
+	struct atomset atoms;
+	if(!diag_errors(c->diag)) {
+		atoms_build(c, &atoms);
+		check_prefilter(c, &atoms);
+	}
 	diag_render(c->diag, o.format, o.format == DIAG_TEXT ? stderr : stdout);
 	if(diag_errors(c->diag)) {
 		rc = EXIT_DIAGNOSTICS;
@@ -641,8 +647,6 @@ int main(int argc, char **argv)
 	}
 	rc = EXIT_CLEAN;
 	if(is_build) {
-		struct atomset atoms;
-		atoms_build(c, &atoms);
 		struct dynbuf origin;
 		dynbuf_init(&origin, 4096);
 		for(size_t i = 0; i < o.ninputs; i++) {
