@@ -1,11 +1,12 @@
 /* fuzz_parse.c — the rule compiler front end on any .rules text.
  *
  * The bytes are one rule file. It is parsed (re2c lexer + bison grammar +
- * ast.c builders) and linted (check.c, which also parses every regex) the
- * way `failsigc check` does, then the diagnostics are rendered in all three
- * formats. A file without errors also goes through `failsigc build`'s code
- * generation (atoms_build, gen_scanner, gen_matchers by parts, gen_tables,
- * the rule-set hash). Checked:
+ * ast.c builders) and linted (check.c, which also parses every regex; after
+ * a clean check, atoms_build and the prefilter lints) the way `failsigc
+ * check` does, then the diagnostics are rendered in all three formats. A
+ * file without errors also goes through `failsigc build`'s code generation
+ * (gen_scanner, gen_matchers by parts, gen_tables, the rule-set hash).
+ * Checked:
  *   - TEXT output holds no control byte but '\n' and '\t' (messages escape
  *     them, source lines show '?'), so a rule file cannot drive the terminal;
  *   - every JSON line is a valid JSON object, and the Code Quality report is
@@ -232,24 +233,23 @@ static void check_generated(const struct dynbuf *src, size_t blocks, const char 
 	           what, k, blocks);
 }
 
-/* What `failsigc build` does after a clean check, up to running re2c: the
- * atoms, the whole scanner (--emit=re), the parts compiled in parallel
- * (matchers by atom range, tables), the rule-set hash. Rule text copied
- * into the generated file must never start a re2c block: one re2c block
- * per matcher, none in the C tables. */
-static void check_codegen(struct compilation *c)
+/* What `failsigc build` does after a clean check, up to running re2c,
+ * with the atoms made for the check's prefilter lints: the whole scanner
+ * (--emit=re), the parts compiled in parallel (matchers by atom range,
+ * tables), the rule-set hash. Rule text copied into the generated file
+ * must never start a re2c block: one re2c block per matcher, none in the
+ * C tables. */
+static void check_codegen(struct compilation *c, const struct atomset *a)
 {
-	struct atomset atoms;
-	atoms_build(c, &atoms);
 	struct dynbuf src;
 	dynbuf_init(&src, MAX_GENERATED);
-	FUZZ_CHECK(gen_scanner(c, &atoms, FUZZ_RULES_PATH, &src),
+	FUZZ_CHECK(gen_scanner(c, a, FUZZ_RULES_PATH, &src),
 	           "generated scanner exceeds %d MiB", MAX_GENERATED >> 20);
-	check_generated(&src, atoms.n, "gen_scanner");
-	size_t cuts[] = { 0, atoms.n / 2, atoms.n };
+	check_generated(&src, a->n, "gen_scanner");
+	size_t cuts[] = { 0, a->n / 2, a->n };
 	for(size_t k = 0; k < 2; k++) {
 		dynbuf_reset(&src);
-		FUZZ_CHECK(gen_matchers(&atoms, FUZZ_RULES_PATH, cuts[k], cuts[k + 1], &src),
+		FUZZ_CHECK(gen_matchers(a, FUZZ_RULES_PATH, cuts[k], cuts[k + 1], &src),
 		           "matchers exceed %d MiB", MAX_GENERATED >> 20);
 		if(cuts[k] < cuts[k + 1])
 			check_generated(&src, cuts[k + 1] - cuts[k], "gen_matchers");
@@ -258,11 +258,11 @@ static void check_codegen(struct compilation *c)
 			           "re2c block in an empty part");
 	}
 	dynbuf_reset(&src);
-	FUZZ_CHECK(gen_tables(c, &atoms, FUZZ_RULES_PATH, &src), "tables exceed %d MiB",
+	FUZZ_CHECK(gen_tables(c, a, FUZZ_RULES_PATH, &src), "tables exceed %d MiB",
 	           MAX_GENERATED >> 20);
 	check_generated(&src, 0, "gen_tables");
 	char hash[17];
-	gen_ruleset_hash(c, &atoms, hash);
+	gen_ruleset_hash(c, a, hash);
 	FUZZ_CHECK(strlen(hash) == 16, "rule-set hash \"%s\"", hash);
 	dynbuf_free(&src);
 }
@@ -282,6 +282,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sandboxed = true;
 	parse_file(c, f);
 	check_ruleset(c);
+	/* As failsigc: the prefilter is built after a clean check, and its
+	 * lints (-Wsecond-table) report before the diagnostics are rendered. */
+	struct atomset atoms;
+	bool clean = diag_errors(c->diag) == 0;
+	if(clean) {
+		atoms_build(c, &atoms);
+		check_prefilter(c, &atoms);
+	}
 	sandboxed = false;
 
 	char *text = NULL, *json = NULL, *cq = NULL;
@@ -301,8 +309,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(json);
 	free(cq);
 
-	if(diag_errors(c->diag) == 0)
-		check_codegen(c);
+	if(clean && diag_errors(c->diag) == 0)
+		check_codegen(c, &atoms);
 	compilation_free(c);
 	return 0;
 }
