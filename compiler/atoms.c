@@ -290,6 +290,18 @@ static void add_factor(struct builder *b, const struct rx_factor *f, unsigned st
 		                  whole || factor ? (int32_t)(w->offset + k) : -1, factor);
 }
 
+/* The longest stride the factors of atoms[0..n) allow (MAX_STEP at most):
+ * every factor's 4-byte window of stride + 3 bytes must fit in it. */
+static unsigned stride_limit(const struct rx_factors *factors, size_t n)
+{
+	unsigned limit = MAX_STEP;
+	for(size_t i = 0; i < n; i++)
+		for(size_t k = 0; k < factors[i].n; k++)
+			if(factors[i].v[k].len - (GRAM - 1) < limit)
+				limit = (unsigned)(factors[i].v[k].len - (GRAM - 1));
+	return limit;
+}
+
 /* The probe stride and tables that make the scan cheapest: a longer stride
  * probes fewer positions, but its longer windows may leave only common
  * grams, and each line a common gram selects costs a matcher run; probing
@@ -502,7 +514,6 @@ static void find_second_table(struct builder *b, struct rx_factors *factors,
 	size_t *saved = arena_alloc(a, (out->n + 1) * sizeof *saved);
 	uint32_t *list = arena_alloc(a, (out->n + 1) * sizeof *list);
 	size_t n = 0, with_factors = 0;
-	unsigned max_step = MAX_STEP;
 	for(size_t i = 0; i < out->n; i++) {
 		saved[i] = factors[i].n;
 		with_factors += factors[i].n > 0;
@@ -513,14 +524,11 @@ static void find_second_table(struct builder *b, struct rx_factors *factors,
 			list[n++] = (uint32_t)i;
 			factors[i].n = 0;
 		}
-		for(size_t k = 0; k < factors[i].n; k++)
-			if(factors[i].v[k].len - (GRAM - 1) < max_step)
-				max_step = (unsigned)(factors[i].v[k].len - (GRAM - 1));
 	}
 	/* Worth a warning only where the short ones are the exception. */
 	if(n > 0 && n * 20 <= with_factors) {
 		enum tables tabs;
-		choose_step(factors, out->n, max_step, &tabs);
+		choose_step(factors, out->n, stride_limit(factors, out->n), &tabs);
 		if(tabs == TAB8) {
 			out->second_table = list;
 			out->nsecond_table = n;
@@ -547,11 +555,8 @@ void atoms_build(struct compilation *c, struct atomset *out)
 			intern(&b, r->unless[u].pat);
 	}
 
-	/* The probe stride: at most what the shortest literal of any atom
-	 * allows, and no longer than pays off (choose_step). */
 	size_t cap_always = 0, cap_shorts = 0, cap_short_factors = 0;
 	struct rx_factors *factors = arena_alloc(c->arena, (out->n + 1) * sizeof *factors);
-	unsigned step = MAX_STEP;
 	for(size_t i = 0; i < out->n; i++) {
 		struct atom *at = &out->v[i];
 		if(!b.nonlazy[i]) {
@@ -565,10 +570,7 @@ void atoms_build(struct compilation *c, struct atomset *out)
 			add_short(&b, (uint32_t)i, &factors[i], &cap_shorts, &cap_short_factors);
 			factors[i].n = 0;
 		} else if(at->rx && factors[i].n) {
-			for(size_t k = 0; k < factors[i].n; k++) {
-				if(factors[i].v[k].len - (GRAM - 1) < step)
-					step = (unsigned)(factors[i].v[k].len - (GRAM - 1));
-			}
+			/* found through grams of these factors */
 		} else if(at->rx && rx_required_factors(c->arena, at->rx, 1, &factors[i]) &&
 		          atoms_short_factors_usable(&factors[i])) {
 			add_short(&b, (uint32_t)i, &factors[i], &cap_shorts, &cap_short_factors);
@@ -580,8 +582,10 @@ void atoms_build(struct compilation *c, struct atomset *out)
 			out->always[out->nalways++] = (uint32_t)i;
 		}
 	}
+	/* The probe stride: at most what the shortest literal of any atom
+	 * allows, and no longer than pays off (choose_step). */
 	enum tables tabs;
-	step = choose_step(factors, out->n, step, &tabs);
+	unsigned step = choose_step(factors, out->n, stride_limit(factors, out->n), &tabs);
 	out->step = step;
 	if(tabs == TAB48)
 		find_second_table(&b, factors, out, step);

@@ -102,12 +102,13 @@ struct fsig_prefilter {
 	void (*probe)(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds);
 	/* The same loop with AVX-512, used where the CPU has it; NULL: not built. */
 	void (*probe_avx512)(struct scanner *s, const unsigned char *p, size_t len, unsigned kinds);
-	/* The first probed position of p[0..n) with a set bit, or n (probe.h):
-	 * the lines before it are skipped. NULL with probe. */
+	/* The first probed position of p[0..n) with a set bit whose gram is
+	 * confirmed (scan_find_confirm4/8), or n (probe.h): the lines before it
+	 * are skipped. NULL with probe. */
 	size_t (*find)(const unsigned char *p, size_t n);
 	/* With AVX-512 the find loop also counts the lines it passes and stops
-	 * at a "section_" line too (fsig_find_loop_avx512), which spares the
-	 * scanner a lineskip pass over them. */
+	 * at a "section_" line, an ESC or a '\r' too (fsig_find_loop_avx512),
+	 * which spares the scanner a lineskip pass and ESC/'\r' searches. */
 	size_t (*find_avx512)(const unsigned char *p, size_t n, uint64_t *lines);
 	unsigned step;                   /* probe every step-th position of a line (>= 1) */
 	struct fsig_gramtab g4;          /* 4-byte grams */
